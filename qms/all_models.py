@@ -1,0 +1,5 @@
+"""Imports every feature's tables so Base.metadata is complete (migrations, tests)."""
+
+from qms import models  # noqa: F401
+from qms.auth import models as auth_models  # noqa: F401
+from qms.queue import models as queue_models  # noqa: F401

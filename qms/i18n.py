@@ -1,0 +1,33 @@
+"""Vietnamese first, English second: pages pick a language from ?lang= or the lang cookie.
+
+Texts are written in pairs where they are used, t("Lấy số", "Take a number"), so a
+template reads in both languages and nothing needs compiling.
+"""
+
+from flask import g, request
+
+LANGS = ("vi", "en")
+
+
+def current_lang():
+    lang = getattr(g, "lang", None)
+    if lang is None:
+        lang = request.args.get("lang") or request.cookies.get("lang") or "vi"
+        g.lang = lang if lang in LANGS else "vi"
+    return g.lang
+
+
+def t(vi, en):
+    return en if current_lang() == "en" else vi
+
+
+def init_app(app):
+    app.add_template_global(t, "t")
+    app.add_template_global(current_lang, "current_lang")
+
+    @app.after_request
+    def remember_lang(response):
+        lang = request.args.get("lang")
+        if lang in LANGS:
+            response.set_cookie("lang", lang, max_age=86400 * 365, samesite="Lax")
+        return response

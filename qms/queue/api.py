@@ -1,0 +1,151 @@
+"""The queue's JSON routes: parse, call an operation, serialise."""
+
+from flask import current_app, g, request
+
+from qms.api import api_route
+from qms.errors import NotFound
+from qms.queue import operations, queries
+from qms.ratelimit import SlidingWindowLimiter
+
+OFFICER = ("officer", "leader", "it")
+
+ISSUE_BODY = {
+    "type": "object",
+    "required": ["service"],
+    "properties": {
+        "service": {"type": "string", "maxLength": 3, "description": "service prefix, e.g. A"},
+        "priority": {"type": ["string", "null"], "maxLength": 20, "description": "priority category code"},
+        "kiosk": {"type": ["string", "null"], "maxLength": 40, "description": "issuing kiosk id"},
+    },
+}
+EXPECT = {"ticket_id": {"type": ["integer", "null"], "description": "the ticket the page shows; 409 stale if it changed"}}
+COUNTER_BODY = {"type": "object", "properties": dict(EXPECT)}
+NO_SHOW_BODY = {"type": "object", "properties": {**EXPECT, "requeue": {"type": "boolean", "default": False}}}
+TRANSFER_BODY = {
+    "type": "object",
+    "required": ["service"],
+    "properties": {**EXPECT, "service": {"type": "string", "maxLength": 3}},
+}
+STATE_BODY = {
+    "type": "object",
+    "required": ["state"],
+    "properties": {"state": {"type": "string", "enum": ["open", "paused", "closed"]}},
+}
+CANCEL_BODY = {"type": "object", "properties": {"reason": {"type": "string", "maxLength": 300}}}
+
+
+@api_route("/services", summary="Services with the number of tickets waiting")
+def list_services():
+    return queries.services_list()
+
+
+@api_route("/priorities", summary="Active priority categories")
+def list_priorities():
+    return queries.priority_categories()
+
+
+@api_route("/counters", summary="Counters, their services and current ticket")
+def list_counters():
+    return queries.counters_list()
+
+
+@api_route("/counters/<int:number>", summary="One counter")
+def get_counter(number):
+    counter = queries.get_counter(number)
+    if counter is None:
+        raise NotFound(f"Không có quầy số {number}. Unknown counter.", "unknown_counter")
+    return counter
+
+
+@api_route("/counters/<int:number>/queue", summary="The waiting list of a counter, in call order", roles=())
+def counter_queue(number):
+    if queries.get_counter(number) is None:
+        raise NotFound(f"Không có quầy số {number}. Unknown counter.", "unknown_counter")
+    return {"waiting": queries.counter_queue(number)}
+
+
+@api_route(
+    "/tickets",
+    ["POST"],
+    summary="Take a number (kiosk); 409 standby while the primary QMS runs",
+    body=ISSUE_BODY,
+    status=201,
+    responses={404: "unknown service", 409: "standby or service paused", 422: "unknown priority", 429: "rate limited"},
+)
+def issue_ticket(data):
+    kiosk = data.get("kiosk") or request.headers.get("X-Kiosk-Id")
+    current_app.extensions["qms_kiosk_limiter"].hit(kiosk or request.remote_addr)
+    return operations.issue_ticket(data["service"].upper(), data.get("priority"), kiosk)
+
+
+@api_route("/tickets/<int:ticket_id>", summary="One ticket with people ahead and estimated wait")
+def get_ticket(ticket_id):
+    ticket = queries.get_ticket(ticket_id)
+    if ticket is None:
+        raise NotFound("Không tìm thấy vé. Unknown ticket.", "unknown_ticket")
+    return ticket
+
+
+@api_route("/track/<token>", summary="A ticket by its tracking token (the QR code)")
+def track_ticket(token):
+    ticket = queries.ticket_by_token(token)
+    if ticket is None:
+        raise NotFound("Không tìm thấy vé. Unknown ticket.", "unknown_ticket")
+    return ticket
+
+
+@api_route("/tickets/<int:ticket_id>/cancel", ["POST"], summary="Cancel a ticket", roles=OFFICER, body=CANCEL_BODY)
+def cancel_ticket(ticket_id, data):
+    return operations.cancel_ticket(ticket_id, g.user["id"], data.get("reason") or "")
+
+
+@api_route("/board", summary="Everything the waiting-room display shows")
+def board():
+    return queries.board()
+
+
+def _counter_action(name):
+    def action(number, data):
+        fn = getattr(operations, name)
+        return fn(number, user_id=g.user["id"], expected_ticket_id=data.get("ticket_id"))
+
+    return action
+
+
+@api_route("/counters/<int:number>/call-next", ["POST"], summary="Finish the current ticket and call the next", roles=OFFICER, body=COUNTER_BODY)
+def call_next(number, data):
+    return _counter_action("call_next")(number, data)
+
+
+@api_route("/counters/<int:number>/recall", ["POST"], summary="Call the current ticket again", roles=OFFICER, body=COUNTER_BODY)
+def recall(number, data):
+    return _counter_action("recall")(number, data)
+
+
+@api_route("/counters/<int:number>/start", ["POST"], summary="The citizen arrived: start serving", roles=OFFICER, body=COUNTER_BODY)
+def start(number, data):
+    return _counter_action("start_serving")(number, data)
+
+
+@api_route("/counters/<int:number>/complete", ["POST"], summary="Finish the current ticket", roles=OFFICER, body=COUNTER_BODY)
+def complete(number, data):
+    return _counter_action("complete")(number, data)
+
+
+@api_route("/counters/<int:number>/no-show", ["POST"], summary="The citizen did not come (optionally re-queue)", roles=OFFICER, body=NO_SHOW_BODY)
+def no_show(number, data):
+    return operations.no_show(number, g.user["id"], bool(data.get("requeue")), data.get("ticket_id"))
+
+
+@api_route("/counters/<int:number>/transfer", ["POST"], summary="Send the current ticket to another service", roles=OFFICER, body=TRANSFER_BODY)
+def transfer(number, data):
+    return operations.transfer(number, data["service"].upper(), g.user["id"], data.get("ticket_id"))
+
+
+@api_route("/counters/<int:number>/state", ["POST"], summary="Open, pause or close a counter", roles=OFFICER, body=STATE_BODY)
+def counter_state(number, data):
+    return operations.set_counter_state(number, data["state"], g.user["id"])
+
+
+def init_app(app):
+    app.extensions["qms_kiosk_limiter"] = SlidingWindowLimiter(app.config["KIOSK_RATE_LIMIT"])

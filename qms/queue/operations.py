@@ -1,0 +1,433 @@
+"""Every write to the queue: issue, call, recall, no-show, transfer, complete, counters, setup.
+
+Each operation runs in one durable transaction, then sends its signal with plain dicts
+(listeners never see live ORM objects) and returns what the API answers.
+"""
+
+import secrets
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from qms import signals
+from qms.errors import Conflict, Invalid, NotFound
+from qms.extensions import get_db
+from qms.models import log_event, utcnow
+from qms.queue import queries
+from qms.queue.models import (
+    ACTIVE_STATUSES,
+    COUNTER_STATES,
+    Counter,
+    CounterService,
+    DailySequence,
+    PriorityCategory,
+    Service,
+    Ticket,
+    TicketEvent,
+)
+from qms.timeutil import local_day
+
+ISSUING_MODES = ("standalone", "fallback")
+
+
+def _app():
+    return current_app._get_current_object()
+
+
+def format_code(prefix, number):
+    return f"{prefix}{number:03d}"
+
+
+def next_number(s, service_id, day):
+    """One atomic statement: gapless on SQLite and PostgreSQL, safe across processes."""
+    dialect = postgresql if s.bind.dialect.name == "postgresql" else sqlite
+    stmt = (
+        dialect.insert(DailySequence)
+        .values(service_id=service_id, day=day, last=1)
+        .on_conflict_do_update(
+            index_elements=[DailySequence.service_id, DailySequence.day],
+            set_={"last": DailySequence.last + 1},
+        )
+        .returning(DailySequence.last)
+    )
+    return s.execute(stmt).scalar_one()
+
+
+def _event(s, ticket, kind, counter_id=None, user_id=None, **data):
+    s.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            kind=kind,
+            counter_id=counter_id,
+            user_id=user_id,
+            data=data,
+            event_dt=utcnow(),
+        )
+    )
+
+
+def _require_issuing_mode(s):
+    from qms.fallback.queries import current_mode
+
+    mode = current_mode(s)["mode"]
+    if mode not in ISSUING_MODES:
+        raise Conflict(
+            "Hệ thống bấm số chính (QMS 1.2) đang hoạt động, xin mời lấy số tại máy chính. "
+            "The main queue system is running: please take a number at the main kiosk.",
+            "standby",
+            mode=mode,
+        )
+
+
+def issue_ticket(service_code, priority=None, kiosk_id=None):
+    now = utcnow()
+    day = local_day(now)
+    with get_db().write() as s:
+        _require_issuing_mode(s)
+        service = s.scalar(select(Service).where(Service.code == service_code))
+        if service is None:
+            raise NotFound(
+                f"Không có lĩnh vực '{service_code}'. Unknown service '{service_code}'.",
+                "unknown_service",
+            )
+        if not service.is_active:
+            raise Conflict(
+                f"Lĩnh vực {service.name_vi} tạm ngừng nhận hồ sơ. This service is paused.",
+                "service_inactive",
+            )
+        if priority is not None:
+            category = s.get(PriorityCategory, priority)
+            if category is None or not category.is_active:
+                raise Invalid(
+                    f"Không có đối tượng ưu tiên '{priority}'. Unknown priority '{priority}'.",
+                    "unknown_priority",
+                )
+        number = next_number(s, service.id, day)
+        ticket = Ticket(
+            service_id=service.id,
+            series_service_id=service.id,
+            day=day,
+            number=number,
+            code=format_code(service.code, number),
+            priority=priority,
+            priority_class=0 if priority else 1,
+            status="waiting",
+            origin="local",
+            track_token=secrets.token_urlsafe(12),
+            kiosk_id=kiosk_id,
+            issued_dt=now,
+            queue_dt=now,
+        )
+        s.add(ticket)
+        s.flush()
+        _event(s, ticket, "issued", kiosk=kiosk_id)
+        signals.ticket_issuing.send(_app(), session=s, ticket=ticket)
+    with get_db().read() as s:
+        data = queries.ticket_dict(s, s.get(Ticket, ticket.id))
+    signals.ticket_issued.send(_app(), ticket=data)
+    return data
+
+
+# --- counters ---------------------------------------------------------------------------
+
+
+def _counter(s, number):
+    counter = s.scalar(select(Counter).where(Counter.number == number))
+    if counter is None:
+        raise NotFound(f"Không có quầy số {number}. Unknown counter {number}.", "unknown_counter")
+    return counter
+
+
+def _current(s, counter, expected_ticket_id=None):
+    current = queries.current_ticket_of(s, counter.id)
+    if expected_ticket_id is not None and (current is None or current.id != expected_ticket_id):
+        raise Conflict(
+            "Màn hình đã cũ: vé hiện tại của quầy đã thay đổi. The counter's ticket changed; refresh.",
+            "stale",
+            current=current.id if current else None,
+        )
+    return current
+
+
+def _finish(s, ticket, status, counter_id, user_id, **data):
+    ticket.status = status
+    ticket.finished_dt = utcnow()
+    _event(s, ticket, status, counter_id=counter_id, user_id=user_id, **data)
+
+
+def _pick_next(s, counter):
+    service_ids = [link.service_id for link in counter.links]
+    if not service_ids:
+        return None
+    base = select(Ticket).where(
+        Ticket.service_id.in_(service_ids),
+        Ticket.status == "waiting",
+        Ticket.day == queries.today(),
+    )
+    order = (Ticket.priority_class, Ticket.queue_dt, Ticket.id)
+    is_pg = s.bind.dialect.name == "postgresql"
+
+    def first(stmt):
+        stmt = stmt.order_by(*order).limit(1)
+        if is_pg:  # another process's counter may hold the head; take the next one
+            stmt = stmt.with_for_update(skip_locked=True, of=Ticket)
+        return s.scalar(stmt)
+
+    if current_app.config["PRIORITY_POLICY"] == "ratio":
+        k = int(current_app.config["PRIORITY_RATIO"])
+        last_classes = s.scalars(
+            select(Ticket.priority_class)
+            .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
+            .where(TicketEvent.counter_id == counter.id, TicketEvent.kind == "called")
+            .order_by(TicketEvent.id.desc())
+            .limit(k)
+        ).all()
+        if len(last_classes) == k and all(c == 0 for c in last_classes):
+            normal = first(base.where(Ticket.priority_class == 1))
+            if normal is not None:
+                return normal
+    return first(base)
+
+
+def _counter_result(s, counter, ticket):
+    return {
+        "ticket": queries.ticket_dict(s, ticket, with_estimate=False) if ticket else None,
+        "counter": {"number": counter.number, "name": counter.name, "state": counter.state},
+    }
+
+
+def _emit_after(result, called=False, recall=False, action=None):
+    app = _app()
+    if called and result["ticket"]:
+        signals.ticket_called.send(app, ticket=result["ticket"], counter=result["counter"], recall=recall)
+    elif result["ticket"] is not None and action:
+        signals.ticket_changed.send(app, ticket=result["ticket"], action=action)
+    signals.counter_changed.send(app, counter=result["counter"])
+    signals.queue_changed.send(app)
+
+
+def call_next(counter_number, user_id=None, expected_ticket_id=None):
+    with get_db().write() as s:
+        counter = _counter(s, counter_number)
+        if counter.state != "open":
+            raise Conflict(
+                "Quầy đang tạm dừng hoặc đã đóng: hãy mở lại quầy trước. Counter is not open.",
+                "counter_not_open",
+            )
+        current = _current(s, counter, expected_ticket_id)
+        if current is not None:
+            _finish(s, current, "done", counter.id, user_id)
+        s.flush()
+        ticket = _pick_next(s, counter)
+        if ticket is not None:
+            taken = s.execute(
+                update(Ticket)
+                .where(Ticket.id == ticket.id, Ticket.status == "waiting")
+                .values(
+                    status="called",
+                    counter_id=counter.id,
+                    called_dt=utcnow(),
+                    call_count=Ticket.call_count + 1,
+                )
+            ).rowcount
+            if taken != 1:  # cannot happen under the write lock; refuse rather than share
+                raise Conflict("Vé vừa được quầy khác gọi. Ticket taken, try again.", "race")
+            s.refresh(ticket)
+            _event(s, ticket, "called", counter_id=counter.id, user_id=user_id)
+        result = _counter_result(s, counter, ticket)
+        finished = queries.ticket_dict(s, current, with_estimate=False) if current else None
+    if finished:
+        signals.ticket_changed.send(_app(), ticket=finished, action="done")
+    _emit_after(result, called=True)
+    return result
+
+
+def recall(counter_number, user_id=None, expected_ticket_id=None):
+    with get_db().write() as s:
+        counter = _counter(s, counter_number)
+        ticket = _current(s, counter, expected_ticket_id)
+        if ticket is None:
+            raise Conflict("Quầy chưa gọi vé nào để gọi lại. No ticket to recall.", "no_current_ticket")
+        ticket.call_count += 1
+        ticket.status = "called"
+        _event(s, ticket, "recalled", counter_id=counter.id, user_id=user_id)
+        result = _counter_result(s, counter, ticket)
+    _emit_after(result, called=True, recall=True)
+    return result
+
+
+def start_serving(counter_number, user_id=None, expected_ticket_id=None):
+    with get_db().write() as s:
+        counter = _counter(s, counter_number)
+        ticket = _current(s, counter, expected_ticket_id)
+        if ticket is None:
+            raise Conflict("Quầy không có vé đang gọi. No ticket at this counter.", "no_current_ticket")
+        if ticket.status == "called":
+            ticket.status = "serving"
+            ticket.serving_dt = utcnow()
+            _event(s, ticket, "serving", counter_id=counter.id, user_id=user_id)
+        result = _counter_result(s, counter, ticket)
+    _emit_after(result, action="serving")
+    return result
+
+
+def complete(counter_number, user_id=None, expected_ticket_id=None):
+    with get_db().write() as s:
+        counter = _counter(s, counter_number)
+        ticket = _current(s, counter, expected_ticket_id)
+        if ticket is None:
+            raise Conflict("Quầy không có vé đang phục vụ. No ticket at this counter.", "no_current_ticket")
+        _finish(s, ticket, "done", counter.id, user_id)
+        result = _counter_result(s, counter, ticket)
+    _emit_after(result, action="done")
+    return result
+
+
+def no_show(counter_number, user_id=None, requeue=False, expected_ticket_id=None):
+    with get_db().write() as s:
+        counter = _counter(s, counter_number)
+        ticket = _current(s, counter, expected_ticket_id)
+        if ticket is None:
+            raise Conflict("Quầy không có vé đang gọi. No ticket at this counter.", "no_current_ticket")
+        if requeue:
+            # back to the end of its class: the citizen keeps the number and is called again
+            _event(s, ticket, "no_show", counter_id=counter.id, user_id=user_id, requeue=True)
+            ticket.status = "waiting"
+            ticket.counter_id = None
+            ticket.queue_dt = utcnow()
+        else:
+            _finish(s, ticket, "no_show", counter.id, user_id)
+        s.flush()
+        s.expire(ticket, ["counter"])
+        result = _counter_result(s, counter, ticket)
+    _emit_after(result, action="no_show")
+    return result
+
+
+def transfer(counter_number, service_code, user_id=None, expected_ticket_id=None):
+    with get_db().write() as s:
+        counter = _counter(s, counter_number)
+        ticket = _current(s, counter, expected_ticket_id)
+        if ticket is None:
+            raise Conflict("Quầy không có vé để chuyển. No ticket to transfer.", "no_current_ticket")
+        target = s.scalar(select(Service).where(Service.code == service_code))
+        if target is None:
+            raise NotFound(f"Không có lĩnh vực '{service_code}'. Unknown service.", "unknown_service")
+        if not target.is_active:
+            raise Conflict("Lĩnh vực này đang tạm ngừng. Target service is paused.", "service_inactive")
+        if target.id == ticket.service_id:
+            raise Invalid("Vé đã thuộc lĩnh vực này. Ticket is already in that service.", "same_service")
+        _finish(s, ticket, "transferred", counter.id, user_id, to=target.code)
+        moved = Ticket(
+            service_id=target.id,
+            series_service_id=ticket.series_service_id,
+            day=ticket.day,
+            number=ticket.number,
+            code=ticket.code,
+            priority=ticket.priority,
+            priority_class=ticket.priority_class,
+            status="waiting",
+            origin="transfer",
+            parent_id=ticket.id,
+            track_token=ticket.track_token,
+            kiosk_id=ticket.kiosk_id,
+            issued_dt=ticket.issued_dt,
+            queue_dt=ticket.issued_dt,  # keeps its place by original issue time
+        )
+        s.add(moved)
+        s.flush()
+        _event(s, moved, "transferred_in", counter_id=counter.id, user_id=user_id, parent=ticket.id)
+        result = _counter_result(s, counter, moved)
+        result["ticket"] = queries.ticket_dict(s, moved)
+    _emit_after(result, action="transferred")
+    return result
+
+
+def cancel_ticket(ticket_id, user_id=None, reason=""):
+    with get_db().write() as s:
+        ticket = s.get(Ticket, ticket_id)
+        if ticket is None:
+            raise NotFound("Không tìm thấy vé. Unknown ticket.", "unknown_ticket")
+        if ticket.status in ("done", "no_show", "transferred", "cancelled"):
+            raise Conflict("Vé đã kết thúc. Ticket already finished.", "ticket_finished")
+        _finish(s, ticket, "cancelled", ticket.counter_id, user_id, reason=reason)
+        data = queries.ticket_dict(s, ticket, with_estimate=False)
+    signals.ticket_changed.send(_app(), ticket=data, action="cancelled")
+    signals.queue_changed.send(_app())
+    return {"ticket": data}
+
+
+def set_counter_state(counter_number, state, user_id=None):
+    if state not in COUNTER_STATES:
+        raise Invalid(f"Trạng thái quầy không hợp lệ: {state}.", "invalid_state")
+    with get_db().write() as s:
+        counter = _counter(s, counter_number)
+        counter.state = state
+        log_event(s, "counter.state", f"Counter {counter.number} → {state}", {"state": state}, user_id)
+        result = _counter_result(s, counter, queries.current_ticket_of(s, counter.id))
+    signals.counter_changed.send(_app(), counter=result["counter"])
+    signals.queue_changed.send(_app())
+    return result
+
+
+def expire_previous_days():
+    """Tickets still waiting or called from an earlier local day end as cancelled at day start."""
+    day = queries.today()
+    with get_db().write() as s:
+        stale = s.scalars(
+            select(Ticket).where(Ticket.day < day, Ticket.status.in_(("waiting",) + ACTIVE_STATUSES))
+        ).all()
+        for ticket in stale:
+            _finish(s, ticket, "cancelled", ticket.counter_id, None, reason="day_end")
+        count = len(stale)
+    if count:
+        signals.queue_changed.send(_app())
+    return count
+
+
+# --- set-up -----------------------------------------------------------------------------
+
+
+def upsert_service(code, name_vi, name_en="", is_active=True, position=0):
+    code = (code or "").strip().upper()
+    if not code.isalpha() or not 1 <= len(code) <= 3:
+        raise Invalid("Mã lĩnh vực phải là 1–3 chữ cái. Service code must be 1–3 letters.", "invalid_code")
+    with get_db().write() as s:
+        service = s.scalar(select(Service).where(Service.code == code))
+        if service is None:
+            service = Service(code=code)
+            s.add(service)
+        service.name_vi, service.name_en = name_vi, name_en
+        service.is_active, service.position = is_active, position
+    signals.queue_changed.send(_app())
+    return code
+
+
+def upsert_counter(number, name, service_codes):
+    with get_db().write() as s:
+        counter = s.scalar(select(Counter).where(Counter.number == number))
+        if counter is None:
+            counter = Counter(number=number, name=name, state="open")
+            s.add(counter)
+        counter.name = name
+        services = {svc.code: svc for svc in s.scalars(select(Service))}
+        missing = [c for c in service_codes if c not in services]
+        if missing:
+            raise Invalid(f"Không có lĩnh vực {missing}. Unknown services.", "unknown_service")
+        counter.links = [
+            CounterService(service_id=services[c].id, position=i) for i, c in enumerate(service_codes)
+        ]
+    signals.queue_changed.send(_app())
+    return number
+
+
+def upsert_priority(code, name_vi, name_en="", icon="", position=0, is_active=True):
+    with get_db().write() as s:
+        category = s.get(PriorityCategory, code)
+        if category is None:
+            category = PriorityCategory(code=code)
+            s.add(category)
+        category.name_vi, category.name_en, category.icon = name_vi, name_en, icon
+        category.position, category.is_active = position, is_active
+    return code

@@ -1,0 +1,191 @@
+"""The one place that emits Socket.IO. Signals in, events out, to rooms:
+
+- ``display``: every public client (displays, kiosks): ``board`` and ``ticket_called``;
+- ``counter:<n>``: staff pages of counter n: ``counter_state``;
+- ``ticket:<token>``: a citizen's tracking page: ``ticket`` updates of that ticket only;
+- ``staff``: logged-in staff: ``incident`` and ``device`` events.
+"""
+
+import logging
+import threading
+import time
+
+from flask import current_app, request, session
+from flask_socketio import disconnect, emit, join_room
+
+from qms import signals
+from qms.extensions import socketio
+
+log = logging.getLogger(__name__)
+BOARD_INTERVAL = 0.15  # seconds: coalesces bursts of issuing into one board push
+
+
+def announcement_for(code, counter_number):
+    from qms.speech.announce import build_announcement, segment_urls
+
+    cfg = current_app.config
+    ann = build_announcement(
+        code,
+        counter_number,
+        template=cfg["ANNOUNCE_TEMPLATE"],
+        number_mode=cfg["ANNOUNCE_NUMBERS"],
+        repeat=int(cfg["ANNOUNCE_REPEAT"]),
+    )
+    return {"text": ann.text, "audio": segment_urls(ann.segments, base="/static/speech/")}
+
+
+def ticket_called_payload(ticket, counter, recall):
+    return {
+        "ticket": ticket,
+        "counter": {"number": counter["number"], "name": counter["name"]},
+        "recall": bool(recall),
+        "announcement": announcement_for(ticket["code"], counter["number"]),
+    }
+
+
+class BoardBroadcaster:
+    """Marks the board dirty; one thread pushes it at most every BOARD_INTERVAL."""
+
+    def __init__(self, app):
+        self.app = app
+        self._dirty = threading.Event()
+        self._started = False
+        self._lock = threading.Lock()
+
+    def mark(self):
+        self._dirty.set()
+        if not self._started:
+            with self._lock:
+                if not self._started:
+                    self._started = True
+                    socketio.start_background_task(self._run)
+
+    def _run(self):
+        from qms.queue.queries import board
+
+        while True:
+            self._dirty.wait()
+            self._dirty.clear()
+            try:
+                with self.app.app_context():
+                    socketio.emit("board", board(), to="display")
+            except Exception:  # a failed push must not end the loop; the next change retries
+                log.exception("board push failed")
+            time.sleep(BOARD_INTERVAL)
+
+
+def _token_of(ticket):
+    return ticket["track_url"].rstrip("/").rsplit("/", 1)[-1]
+
+
+def init_app(app):
+    socketio.init_app(
+        app,
+        async_mode="threading",
+        message_queue=app.config.get("MESSAGE_QUEUE"),
+        cors_allowed_origins=app.config.get("SOCKET_ORIGINS") or None,
+        ping_interval=10,
+        ping_timeout=10,
+    )
+    broadcaster = BoardBroadcaster(app)
+    app.extensions["qms_board"] = broadcaster
+
+    def on_called(sender, ticket, counter, recall):
+        payload = ticket_called_payload(ticket, counter, recall)
+        socketio.emit("ticket_called", payload, to="display")
+        socketio.emit("ticket", ticket, to=f"ticket:{_token_of(ticket)}")
+        socketio.emit("counter_state", {"counter": counter, "ticket": ticket}, to=f"counter:{counter['number']}")
+        broadcaster.mark()
+
+    def on_ticket(sender, ticket, **_):
+        socketio.emit("ticket", ticket, to=f"ticket:{_token_of(ticket)}")
+        broadcaster.mark()
+
+    def on_counter(sender, counter):
+        socketio.emit("counter_state", {"counter": counter}, to=f"counter:{counter['number']}")
+
+    def on_any(sender, **_):
+        broadcaster.mark()
+
+    def on_staff_event(name):
+        def handler(sender, **kwargs):
+            data = {k: v for k, v in kwargs.items() if k != "user"}
+            socketio.emit(name, data, to="staff")
+
+        return handler
+
+    # weak=False: the closures live as long as the app
+    signals.ticket_called.connect(on_called, sender=app, weak=False)
+    signals.ticket_issued.connect(on_ticket, sender=app, weak=False)
+    signals.ticket_changed.connect(on_ticket, sender=app, weak=False)
+    signals.counter_changed.connect(on_counter, sender=app, weak=False)
+    for sig in (signals.queue_changed, signals.mode_changed, signals.notices_changed):
+        sig.connect(on_any, sender=app, weak=False)
+    signals.incident_changed.connect(on_staff_event("incident"), sender=app, weak=False)
+    signals.device_failed.connect(on_staff_event("device_failed"), sender=app, weak=False)
+    signals.device_recovered.connect(on_staff_event("device_recovered"), sender=app, weak=False)
+    _register_handlers()
+
+
+def _staff_user():
+    from qms.auth.queries import current_user
+
+    try:
+        return current_user()
+    except Exception:
+        return None
+
+
+_registered = False
+
+
+def _register_handlers():
+    global _registered
+    if _registered:  # handlers live on the shared SocketIO object: register once per process
+        return
+    _registered = True
+
+    @socketio.on("connect")
+    def on_connect(auth=None):
+        from qms.queue.queries import board
+
+        join_room("display")
+        if session.get("user_id") and _staff_user():
+            join_room("staff")
+        emit("board", board())
+
+    @socketio.on("track")
+    def on_track(data):
+        from qms.queue.queries import ticket_by_token
+
+        token = (data or {}).get("token") if isinstance(data, dict) else None
+        if not isinstance(token, str) or len(token) > 40:
+            return {"error": {"code": "invalid_token", "message": "Mã theo dõi không hợp lệ."}}
+        ticket = ticket_by_token(token)
+        if ticket is None:
+            return {"error": {"code": "unknown_ticket", "message": "Không tìm thấy vé."}}
+        join_room(f"ticket:{token}")
+        return {"ticket": ticket}
+
+    @socketio.on("join_counter")
+    def on_join_counter(data):
+        from qms.queue.queries import counter_queue, get_counter
+
+        user = _staff_user()
+        if user is None:
+            emit("error", {"code": "login_required", "message": "Cần đăng nhập. Login required."})
+            disconnect()
+            return {"error": {"code": "login_required", "message": "Login required"}}
+        if user["role"] not in ("officer", "leader", "admin", "it"):
+            return {"error": {"code": "forbidden_role", "message": "Forbidden"}}
+        number = (data or {}).get("counter") if isinstance(data, dict) else None
+        if not isinstance(number, int) or get_counter(number) is None:
+            return {"error": {"code": "unknown_counter", "message": "Không có quầy này."}}
+        join_room(f"counter:{number}")
+        join_room("staff")
+        return {"counter": get_counter(number), "waiting": counter_queue(number)}
+
+    @socketio.on_error_default
+    def on_error(exc):
+        log.warning("socket handler error from %s: %s", request.sid, exc)
+        return {"error": {"code": "server_error", "message": "Lỗi xử lý. Server error."}}
