@@ -67,16 +67,20 @@ def _optional_features():
 def _register_pages(app):
     import display_ui
     import kiosk_ui
+    from qms import counter_ui
 
     kiosk_ui.init_app(app)
     display_ui.init_app(app)
+    counter_ui.init_app(app)
 
 
 def _register_error_handlers(app):
     from qms.errors import QmsError
 
     def wants_json():
-        return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+        return (
+            request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+        )
 
     @app.errorhandler(QmsError)
     def on_qms_error(exc):
@@ -89,7 +93,12 @@ def _register_error_handlers(app):
 
     @app.errorhandler(HTTPException)
     def on_http_error(exc):
-        codes = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+        codes = {
+            400: "bad_request",
+            404: "not_found",
+            405: "method_not_allowed",
+            413: "payload_too_large",
+        }
         code = codes.get(exc.code, (exc.name or "error").lower().replace(" ", "_"))
         messages = {
             404: "Không tìm thấy trang hoặc tài nguyên. Not found.",
@@ -98,7 +107,10 @@ def _register_error_handlers(app):
         }
         message = messages.get(exc.code, exc.description or exc.name)
         if exc.code == 400 and "CSRF" in (exc.description or ""):
-            code, message = "csrf_failed", "Phiên làm việc đã hết hạn, xin tải lại trang. CSRF check failed."
+            code, message = (
+                "csrf_failed",
+                "Phiên làm việc đã hết hạn, xin tải lại trang. CSRF check failed.",
+            )
         if wants_json():
             return jsonify({"error": {"code": code, "message": message}}), exc.code
         return render_template("error.html", code=exc.code, message=message), exc.code

@@ -80,9 +80,13 @@ def parse_body(schema):
     else:
         data = request.get_json(silent=True, force=True)
         if data is None:
-            raise QmsError("Nội dung không phải JSON hợp lệ. Body is not valid JSON.", "invalid_json")
+            raise QmsError(
+                "Nội dung không phải JSON hợp lệ. Body is not valid JSON.", "invalid_json"
+            )
     if not isinstance(data, dict):
-        raise Invalid("Nội dung phải là một đối tượng JSON. Body must be a JSON object.", "invalid_body")
+        raise Invalid(
+            "Nội dung phải là một đối tượng JSON. Body must be a JSON object.", "invalid_body"
+        )
     return validate(data, schema)
 
 
@@ -90,11 +94,15 @@ def validate(data, schema):
     props = schema.get("properties", {})
     for name in schema.get("required", []):
         if data.get(name) is None:
-            raise Invalid(f"Thiếu trường '{name}'. Field '{name}' is required.", "missing_field", field=name)
+            raise Invalid(
+                f"Thiếu trường '{name}'. Field '{name}' is required.", "missing_field", field=name
+            )
     unknown = set(data) - set(props)
     if unknown:
         field = sorted(unknown)[0]
-        raise Invalid(f"Trường không hợp lệ '{field}'. Unknown field '{field}'.", "unknown_field", field=field)
+        raise Invalid(
+            f"Trường không hợp lệ '{field}'. Unknown field '{field}'.", "unknown_field", field=field
+        )
     clean = {}
     for name, spec in props.items():
         if name not in data or data[name] is None:
@@ -115,16 +123,26 @@ def validate(data, schema):
             )
         if isinstance(value, str):
             if len(value) > spec.get("maxLength", 500):
-                raise Invalid(f"Trường '{name}' quá dài. Field '{name}' is too long.", "too_long", field=name)
+                raise Invalid(
+                    f"Trường '{name}' quá dài. Field '{name}' is too long.", "too_long", field=name
+                )
             if "enum" in spec and value not in spec["enum"]:
                 raise Invalid(
                     f"Giá trị không hợp lệ cho '{name}'. '{name}' must be one of {spec['enum']}.",
                     "invalid_value",
                     field=name,
                 )
-        if isinstance(value, int) and not isinstance(value, bool):
-            if value < spec.get("minimum", -(2**31)) or value > spec.get("maximum", 2**31 - 1):
-                raise Invalid(f"Trường '{name}' ngoài phạm vi. Field '{name}' is out of range.", "out_of_range", field=name)
+        out_of_range = (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and not (spec.get("minimum", -(2**31)) <= value <= spec.get("maximum", 2**31 - 1))
+        )
+        if out_of_range:
+            raise Invalid(
+                f"Trường '{name}' ngoài phạm vi. Field '{name}' is out of range.",
+                "out_of_range",
+                field=name,
+            )
         clean[name] = value
     return clean
 
@@ -140,7 +158,9 @@ def query_date(name):
         return date.fromisoformat(raw)
     except ValueError:
         raise Invalid(
-            f"'{name}' phải có dạng YYYY-MM-DD. '{name}' must be YYYY-MM-DD.", "invalid_date", field=name
+            f"'{name}' phải có dạng YYYY-MM-DD. '{name}' must be YYYY-MM-DD.",
+            "invalid_date",
+            field=name,
         ) from None
 
 
@@ -161,14 +181,21 @@ def openapi_document():
                 },
                 "4XX": {
                     "description": "Error",
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
                 },
             },
         }
         for code, text in spec["responses"].items():
             op["responses"][str(code)] = {"description": text}
         params = [
-            {"name": p, "in": "path", "required": True, "schema": {"type": "integer" if f"<int:{p}>" in spec["rule"] else "string"}}
+            {
+                "name": p,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer" if f"<int:{p}>" in spec["rule"] else "string"},
+            }
             for p in re.findall(r"{([a-z_]+)}", path)
         ]
         params += [
@@ -204,7 +231,10 @@ def openapi_document():
                         "error": {
                             "type": "object",
                             "required": ["code", "message"],
-                            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                            "properties": {
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                            },
                         }
                     },
                 }

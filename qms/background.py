@@ -34,7 +34,9 @@ def start(app):
         signals.app_started.send(app, unclean=unclean)
     threads = []
     for name, fn in app.extensions.get("qms_background", {}).items():
-        thread = threading.Thread(target=_run, args=(app, name, fn, stop), name=f"qms-{name}", daemon=True)
+        thread = threading.Thread(
+            target=_run, args=(app, name, fn, stop), name=f"qms-{name}", daemon=True
+        )
         thread.start()
         threads.append(thread)
     return threads

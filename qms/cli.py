@@ -54,7 +54,9 @@ def serve_command(host, port, threads):
     cfg = current_app.config
     db = get_db()
     if db.current_heads() != db.script_heads():
-        click.echo("The database is not initialised or not up to date: run `qms init` first.", err=True)
+        click.echo(
+            "The database is not initialised or not up to date: run `qms init` first.", err=True
+        )
         sys.exit(2)
     run(
         host or cfg["HOST"],
@@ -114,7 +116,9 @@ def user_list():
     from qms.auth.queries import users_list
 
     for user in users_list():
-        click.echo(f"{user['username']:<20} {user['role']:<8} {'active' if user['active'] else 'disabled'}")
+        click.echo(
+            f"{user['username']:<20} {user['role']:<8} {'active' if user['active'] else 'disabled'}"
+        )
 
 
 @click.command("backup")
@@ -141,6 +145,11 @@ def _create_app():
 
 
 def main():
-    cli = FlaskGroup(create_app=_create_app, add_default_commands=False, add_version_option=False, load_dotenv=False)
+    cli = FlaskGroup(
+        create_app=_create_app,
+        add_default_commands=False,
+        add_version_option=False,
+        load_dotenv=False,
+    )
     cli.help = "HCC Queue: queue management for commune public administrative service centres."
     cli()

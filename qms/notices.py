@@ -12,12 +12,18 @@ from qms.models import Notice, log_event, utcnow
 def publish_notice(text_vi, text_en="", source="staff", source_ref=None, user_id=None):
     text_vi = (text_vi or "").strip()
     if not text_vi or len(text_vi) > 300:
-        raise Invalid("Thông báo phải có 1–300 ký tự. Notice must be 1–300 characters.", "invalid_notice")
+        raise Invalid(
+            "Thông báo phải có 1–300 ký tự. Notice must be 1–300 characters.", "invalid_notice"
+        )
     with get_db().write() as s:
-        notice = Notice(text_vi=text_vi, text_en=(text_en or "").strip(), source=source, source_ref=source_ref)
+        notice = Notice(
+            text_vi=text_vi, text_en=(text_en or "").strip(), source=source, source_ref=source_ref
+        )
         s.add(notice)
         s.flush()
-        log_event(s, "notice.published", text_vi[:200], {"source": source, "ref": source_ref}, user_id)
+        log_event(
+            s, "notice.published", text_vi[:200], {"source": source, "ref": source_ref}, user_id
+        )
         notice_id = notice.id
     signals.notices_changed.send(current_app._get_current_object())
     return notice_id

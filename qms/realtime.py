@@ -31,7 +31,7 @@ def announcement_for(code, counter_number):
         number_mode=cfg["ANNOUNCE_NUMBERS"],
         repeat=int(cfg["ANNOUNCE_REPEAT"]),
     )
-    return {"text": ann.text, "audio": segment_urls(ann.segments, base="/static/speech/")}
+    return {"text": ann.text, "audio": segment_urls(ann.segments, base="/speech/")}
 
 
 def ticket_called_payload(ticket, counter, recall):
@@ -50,15 +50,24 @@ class BoardBroadcaster:
         self.app = app
         self._dirty = threading.Event()
         self._started = False
+        self._closed = False
+        self._thread = None
         self._lock = threading.Lock()
 
     def mark(self):
         self._dirty.set()
         if not self._started:
             with self._lock:
-                if not self._started:
+                if not self._started and not self._closed:
                     self._started = True
-                    socketio.start_background_task(self._run)
+                    self._thread = socketio.start_background_task(self._run)
+
+    def close(self, timeout=5):
+        """Stop pushing (app teardown); waits for a push in progress to finish."""
+        self._closed = True
+        self._dirty.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
 
     def _run(self):
         from qms.queue.queries import board
@@ -66,6 +75,8 @@ class BoardBroadcaster:
         while True:
             self._dirty.wait()
             self._dirty.clear()
+            if self._closed:
+                return
             try:
                 with self.app.app_context():
                     socketio.emit("board", board(), to="display")
@@ -94,7 +105,11 @@ def init_app(app):
         payload = ticket_called_payload(ticket, counter, recall)
         socketio.emit("ticket_called", payload, to="display")
         socketio.emit("ticket", ticket, to=f"ticket:{_token_of(ticket)}")
-        socketio.emit("counter_state", {"counter": counter, "ticket": ticket}, to=f"counter:{counter['number']}")
+        socketio.emit(
+            "counter_state",
+            {"counter": counter, "ticket": ticket},
+            to=f"counter:{counter['number']}",
+        )
         broadcaster.mark()
 
     def on_ticket(sender, ticket, **_):
@@ -124,6 +139,7 @@ def init_app(app):
     signals.incident_changed.connect(on_staff_event("incident"), sender=app, weak=False)
     signals.device_failed.connect(on_staff_event("device_failed"), sender=app, weak=False)
     signals.device_recovered.connect(on_staff_event("device_recovered"), sender=app, weak=False)
+    signals.fallback_status.connect(on_staff_event("fallback_status"), sender=app, weak=False)
     _register_handlers()
 
 
@@ -136,14 +152,16 @@ def _staff_user():
         return None
 
 
-_registered = False
+_registered_on = None
 
 
 def _register_handlers():
-    global _registered
-    if _registered:  # handlers live on the shared SocketIO object: register once per process
+    global _registered_on
+    # each init_app makes a new socketio.Server and @socketio.on binds to the current one:
+    # register once per server (`qms serve` builds the app twice: CLI, then gunicorn worker)
+    if _registered_on is socketio.server:
         return
-    _registered = True
+    _registered_on = socketio.server
 
     @socketio.on("connect")
     def on_connect(auth=None):

@@ -20,4 +20,7 @@ notices_changed = _signals.signal("notices-changed")  # nothing
 device_failed = _signals.signal("device-failed")  # device, kind, message, data
 device_recovered = _signals.signal("device-recovered")  # device, kind, message
 incident_changed = _signals.signal("incident-changed")  # incident (dict), action
+fallback_status = _signals.signal(
+    "fallback-status"
+)  # status (dict): primary up/down, takeover asked
 app_started = _signals.signal("app-started")  # unclean (bool): previous run did not stop cleanly

@@ -20,7 +20,11 @@ def health():
         with get_db().read() as s:
             mode = current_mode(s)["mode"]
     except Exception:
-        raise QmsError("Cơ sở dữ liệu không phản hồi. Database unavailable.", "database_unavailable", status=503) from None
+        raise QmsError(
+            "Cơ sở dữ liệu không phản hồi. Database unavailable.",
+            "database_unavailable",
+            status=503,
+        ) from None
     return {"status": "ok", "mode": mode, "version": __version__}
 
 
@@ -42,5 +46,15 @@ def init_app(app):
             abort(404)
         response = send_from_directory(font_dir(), name, max_age=86400 * 30)
         return response
+
+    @app.route("/speech/<key>.wav")
+    def speech_segment(key):
+        """Announcement audio: pre-generated segments, swappable for a recorded voice."""
+        from qms.speech import SEGMENTS_DIR
+
+        directory = Path(app.config.get("SPEECH_DIR") or SEGMENTS_DIR)
+        if not key.replace("_", "").replace("-", "").isalnum():
+            abort(404)
+        return send_from_directory(directory, f"{key}.wav", max_age=86400)
 
     app.add_template_global(lambda: current_app.config["CENTRE_NAME"], "centre_name")

@@ -18,7 +18,9 @@ if str(ROOT) not in sys.path:
 
 
 def pytest_addoption(parser):
-    parser.addoption("--db", default="sqlite", choices=("sqlite", "postgres"), help="storage backend")
+    parser.addoption(
+        "--db", default="sqlite", choices=("sqlite", "postgres"), help="storage backend"
+    )
 
 
 def postgres_url():
@@ -40,9 +42,14 @@ def _no_outside_network(monkeypatch):
 
     def guarded(self, address):
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and host not in ("127.0.0.1", "localhost", "::1") and self.family in (
-            socket.AF_INET,
-            socket.AF_INET6,
+        if (
+            isinstance(host, str)
+            and host not in ("127.0.0.1", "localhost", "::1")
+            and self.family
+            in (
+                socket.AF_INET,
+                socket.AF_INET6,
+            )
         ):
             raise RuntimeError(f"test tried to reach {address}: only loopback is allowed")
         return real_connect(self, address)
@@ -129,6 +136,7 @@ def app(database_url, data_dir, db_backend, app_config):
         _reset_postgres(app)
     with app.app_context():
         yield app
+    app.extensions["qms_board"].close()
     app.extensions["qms_db"].dispose()
 
 
@@ -150,7 +158,8 @@ def runner(app):
 @pytest.fixture
 def create_user(app):
     """create_user(role) → {"username", "password", "id", "token", "headers"}."""
-    from qms.auth.operations import create_user as make, issue_token
+    from qms.auth.operations import create_user as make
+    from qms.auth.operations import issue_token
 
     counter = {"n": 0}
 

@@ -2,6 +2,8 @@
 
 import pytest
 
+pytestmark = pytest.mark.storage
+
 
 def test_health_reports_mode_and_version(client):
     body = client.get("/api/v1/health").get_json()
@@ -31,7 +33,19 @@ def test_issue_numbers_per_service_and_ticket_fields(client, issue):
     assert a1["track_url"].startswith("http://qms.test/t/")
     fetched = client.get(f"/api/v1/tickets/{a2['id']}").get_json()
     assert fetched["code"] == "A002" and fetched["ahead"] == 1
-    for key in ("id", "code", "number", "service", "priority", "status", "issued_at", "called_at", "counter", "ahead", "track_url"):
+    for key in (
+        "id",
+        "code",
+        "number",
+        "service",
+        "priority",
+        "status",
+        "issued_at",
+        "called_at",
+        "counter",
+        "ahead",
+        "track_url",
+    ):
         assert key in fetched
 
 
@@ -102,7 +116,9 @@ def test_staff_calls_need_a_token(client, issue):
 
 def test_token_from_password(client, create_user):
     user = create_user("officer", username="lan")
-    response = client.post("/api/v1/auth/token", json={"username": "lan", "password": user["password"]})
+    response = client.post(
+        "/api/v1/auth/token", json={"username": "lan", "password": user["password"]}
+    )
     assert response.status_code == 201
     token = response.get_json()["token"]
     me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).get_json()
@@ -138,7 +154,10 @@ def test_counter_lifecycle_through_api(client, issue, officer):
     assert done["status"] == "done"
     empty = client.post("/api/v1/counters/1/call-next", headers=h).get_json()
     assert empty["ticket"] is None
-    assert client.post("/api/v1/counters/1/recall", headers=h).get_json()["error"]["code"] == "no_current_ticket"
+    assert (
+        client.post("/api/v1/counters/1/recall", headers=h).get_json()["error"]["code"]
+        == "no_current_ticket"
+    )
 
 
 def test_no_show_and_requeue(client, issue, officer):
@@ -148,7 +167,10 @@ def test_no_show_and_requeue(client, issue, officer):
     r = client.post("/api/v1/counters/1/no-show", json={"requeue": True}, headers=h).get_json()
     assert r["ticket"]["status"] == "waiting"
     # a2 is now first; a1 went to the back of its class
-    assert client.post("/api/v1/counters/1/call-next", headers=h).get_json()["ticket"]["id"] == a2["id"]
+    assert (
+        client.post("/api/v1/counters/1/call-next", headers=h).get_json()["ticket"]["id"]
+        == a2["id"]
+    )
     again = client.post("/api/v1/counters/1/call-next", headers=h).get_json()["ticket"]
     assert again["id"] == a1["id"]
     gone = client.post("/api/v1/counters/1/no-show", headers=h).get_json()["ticket"]
@@ -159,11 +181,16 @@ def test_transfer_moves_ticket_keeping_code_and_tracking(client, issue, officer)
     h = officer["headers"]
     a1 = issue("A")
     client.post("/api/v1/counters/1/call-next", headers=h)
-    moved = client.post("/api/v1/counters/1/transfer", json={"service": "C"}, headers=h).get_json()["ticket"]
+    moved = client.post("/api/v1/counters/1/transfer", json={"service": "C"}, headers=h).get_json()[
+        "ticket"
+    ]
     assert moved["code"] == "A001" and moved["service"] == "C" and moved["status"] == "waiting"
     assert moved["track_url"] == a1["track_url"]
     assert client.get(f"/api/v1/tickets/{a1['id']}").get_json()["status"] == "transferred"
-    assert client.post("/api/v1/counters/2/call-next", headers=h).get_json()["ticket"]["code"] == "A001"
+    assert (
+        client.post("/api/v1/counters/2/call-next", headers=h).get_json()["ticket"]["code"]
+        == "A001"
+    )
     bad = client.post("/api/v1/counters/2/transfer", json={"service": "Q"}, headers=h)
     assert bad.status_code == 404
 
@@ -181,11 +208,17 @@ def test_stale_page_cannot_act_on_old_ticket(client, issue, officer):
 def test_paused_counter_cannot_call(client, issue, officer):
     h = officer["headers"]
     issue("A")
-    assert client.post("/api/v1/counters/1/state", json={"state": "paused"}, headers=h).status_code == 200
+    assert (
+        client.post("/api/v1/counters/1/state", json={"state": "paused"}, headers=h).status_code
+        == 200
+    )
     r = client.post("/api/v1/counters/1/call-next", headers=h)
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "counter_not_open"
     client.post("/api/v1/counters/1/state", json={"state": "open"}, headers=h)
-    assert client.post("/api/v1/counters/1/call-next", headers=h).get_json()["ticket"]["code"] == "A001"
+    assert (
+        client.post("/api/v1/counters/1/call-next", headers=h).get_json()["ticket"]["code"]
+        == "A001"
+    )
 
 
 def test_board_shows_calls_and_waiting(client, issue, officer):
@@ -212,7 +245,10 @@ def test_kiosk_rate_limit(app, client):
     from qms.ratelimit import SlidingWindowLimiter
 
     app.extensions["qms_kiosk_limiter"] = SlidingWindowLimiter("3/60")
-    codes = [client.post("/api/v1/tickets", json={"service": "A", "kiosk": "k1"}).status_code for _ in range(5)]
+    codes = [
+        client.post("/api/v1/tickets", json={"service": "A", "kiosk": "k1"}).status_code
+        for _ in range(5)
+    ]
     assert codes == [201, 201, 201, 429, 429]
     limited = client.post("/api/v1/tickets", json={"service": "A", "kiosk": "k1"})
     assert limited.get_json()["error"]["code"] == "rate_limited"

@@ -16,13 +16,22 @@ TOKEN_BODY = {
 }
 
 
-@api_route("/auth/token", ["POST"], summary="Exchange a username and password for a bearer token", body=TOKEN_BODY, tag="auth", status=201)
+@api_route(
+    "/auth/token",
+    ["POST"],
+    summary="Exchange a username and password for a bearer token",
+    body=TOKEN_BODY,
+    tag="auth",
+    status=201,
+)
 def create_token(data):
     limiter = current_app.extensions["qms_login_limiter"]
     limiter.hit(("login", request.remote_addr))
     user = operations.authenticate(data["username"], data["password"])
     if user is None:
-        raise Unauthorized("Sai tên đăng nhập hoặc mật khẩu. Wrong username or password.", "bad_credentials")
+        raise Unauthorized(
+            "Sai tên đăng nhập hoặc mật khẩu. Wrong username or password.", "bad_credentials"
+        )
     operations.record_login(user["id"])
     raw, expires = operations.issue_token(user["id"])
     return {"token": raw, "expires_at": iso(expires), "user": user}

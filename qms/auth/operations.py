@@ -36,7 +36,9 @@ def _check_password_rules(password):
 
 def create_user(username, role, password, full_name="", by_user_id=None):
     if role not in ROLES:
-        raise Invalid(f"Vai trò không hợp lệ: {role}. Role must be one of {', '.join(ROLES)}.", "invalid_role")
+        raise Invalid(
+            f"Vai trò không hợp lệ: {role}. Role must be one of {', '.join(ROLES)}.", "invalid_role"
+        )
     username = (username or "").strip()
     if not username or len(username) > 64:
         raise Invalid("Tên đăng nhập không hợp lệ. Invalid username.", "invalid_username")
@@ -52,7 +54,9 @@ def create_user(username, role, password, full_name="", by_user_id=None):
         )
         s.add(user)
         s.flush()
-        log_event(s, "user.created", f"User {username} ({role}) created", {"user": username}, by_user_id)
+        log_event(
+            s, "user.created", f"User {username} ({role}) created", {"user": username}, by_user_id
+        )
         return user.id
 
 

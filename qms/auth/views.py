@@ -13,7 +13,9 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 
 
 def _safe_next(target):
-    return target if target and target.startswith("/") and not target.startswith("//") else "/counter"
+    return (
+        target if target and target.startswith("/") and not target.startswith("//") else "/counter"
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -25,7 +27,9 @@ def login():
     try:
         current_app.extensions["qms_login_limiter"].hit(("login", request.remote_addr))
     except RateLimited as exc:
-        return render_template("login.html", next=next_url, error=exc.message, username=username), 429
+        return render_template(
+            "login.html", next=next_url, error=exc.message, username=username
+        ), 429
     user = operations.authenticate(username, request.form.get("password", "")[:256])
     if user is None:
         error = t("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password.")
@@ -63,7 +67,10 @@ def login_required(*roles):
             if user is None:
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
             if roles and user["role"] not in roles and user["role"] != "admin":
-                message = t("Tài khoản của bạn không có quyền xem trang này.", "Your role may not open this page.")
+                message = t(
+                    "Tài khoản của bạn không có quyền xem trang này.",
+                    "Your role may not open this page.",
+                )
                 return render_template("error.html", code=403, message=message), 403
             g.user = user
             return fn(*args, **kwargs)

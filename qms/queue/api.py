@@ -14,13 +14,25 @@ ISSUE_BODY = {
     "required": ["service"],
     "properties": {
         "service": {"type": "string", "maxLength": 3, "description": "service prefix, e.g. A"},
-        "priority": {"type": ["string", "null"], "maxLength": 20, "description": "priority category code"},
+        "priority": {
+            "type": ["string", "null"],
+            "maxLength": 20,
+            "description": "priority category code",
+        },
         "kiosk": {"type": ["string", "null"], "maxLength": 40, "description": "issuing kiosk id"},
     },
 }
-EXPECT = {"ticket_id": {"type": ["integer", "null"], "description": "the ticket the page shows; 409 stale if it changed"}}
+EXPECT = {
+    "ticket_id": {
+        "type": ["integer", "null"],
+        "description": "the ticket the page shows; 409 stale if it changed",
+    }
+}
 COUNTER_BODY = {"type": "object", "properties": dict(EXPECT)}
-NO_SHOW_BODY = {"type": "object", "properties": {**EXPECT, "requeue": {"type": "boolean", "default": False}}}
+NO_SHOW_BODY = {
+    "type": "object",
+    "properties": {**EXPECT, "requeue": {"type": "boolean", "default": False}},
+}
 TRANSFER_BODY = {
     "type": "object",
     "required": ["service"],
@@ -57,7 +69,9 @@ def get_counter(number):
     return counter
 
 
-@api_route("/counters/<int:number>/queue", summary="The waiting list of a counter, in call order", roles=())
+@api_route(
+    "/counters/<int:number>/queue", summary="The waiting list of a counter, in call order", roles=()
+)
 def counter_queue(number):
     if queries.get_counter(number) is None:
         raise NotFound(f"Không có quầy số {number}. Unknown counter.", "unknown_counter")
@@ -70,7 +84,12 @@ def counter_queue(number):
     summary="Take a number (kiosk); 409 standby while the primary QMS runs",
     body=ISSUE_BODY,
     status=201,
-    responses={404: "unknown service", 409: "standby or service paused", 422: "unknown priority", 429: "rate limited"},
+    responses={
+        404: "unknown service",
+        409: "standby or service paused",
+        422: "unknown priority",
+        429: "rate limited",
+    },
 )
 def issue_ticket(data):
     kiosk = data.get("kiosk") or request.headers.get("X-Kiosk-Id")
@@ -94,7 +113,13 @@ def track_ticket(token):
     return ticket
 
 
-@api_route("/tickets/<int:ticket_id>/cancel", ["POST"], summary="Cancel a ticket", roles=OFFICER, body=CANCEL_BODY)
+@api_route(
+    "/tickets/<int:ticket_id>/cancel",
+    ["POST"],
+    summary="Cancel a ticket",
+    roles=OFFICER,
+    body=CANCEL_BODY,
+)
 def cancel_ticket(ticket_id, data):
     return operations.cancel_ticket(ticket_id, g.user["id"], data.get("reason") or "")
 
@@ -112,37 +137,81 @@ def _counter_action(name):
     return action
 
 
-@api_route("/counters/<int:number>/call-next", ["POST"], summary="Finish the current ticket and call the next", roles=OFFICER, body=COUNTER_BODY)
+@api_route(
+    "/counters/<int:number>/call-next",
+    ["POST"],
+    summary="Finish the current ticket and call the next",
+    roles=OFFICER,
+    body=COUNTER_BODY,
+)
 def call_next(number, data):
     return _counter_action("call_next")(number, data)
 
 
-@api_route("/counters/<int:number>/recall", ["POST"], summary="Call the current ticket again", roles=OFFICER, body=COUNTER_BODY)
+@api_route(
+    "/counters/<int:number>/recall",
+    ["POST"],
+    summary="Call the current ticket again",
+    roles=OFFICER,
+    body=COUNTER_BODY,
+)
 def recall(number, data):
     return _counter_action("recall")(number, data)
 
 
-@api_route("/counters/<int:number>/start", ["POST"], summary="The citizen arrived: start serving", roles=OFFICER, body=COUNTER_BODY)
+@api_route(
+    "/counters/<int:number>/start",
+    ["POST"],
+    summary="The citizen arrived: start serving",
+    roles=OFFICER,
+    body=COUNTER_BODY,
+)
 def start(number, data):
     return _counter_action("start_serving")(number, data)
 
 
-@api_route("/counters/<int:number>/complete", ["POST"], summary="Finish the current ticket", roles=OFFICER, body=COUNTER_BODY)
+@api_route(
+    "/counters/<int:number>/complete",
+    ["POST"],
+    summary="Finish the current ticket",
+    roles=OFFICER,
+    body=COUNTER_BODY,
+)
 def complete(number, data):
     return _counter_action("complete")(number, data)
 
 
-@api_route("/counters/<int:number>/no-show", ["POST"], summary="The citizen did not come (optionally re-queue)", roles=OFFICER, body=NO_SHOW_BODY)
+@api_route(
+    "/counters/<int:number>/no-show",
+    ["POST"],
+    summary="The citizen did not come (optionally re-queue)",
+    roles=OFFICER,
+    body=NO_SHOW_BODY,
+)
 def no_show(number, data):
-    return operations.no_show(number, g.user["id"], bool(data.get("requeue")), data.get("ticket_id"))
+    return operations.no_show(
+        number, g.user["id"], bool(data.get("requeue")), data.get("ticket_id")
+    )
 
 
-@api_route("/counters/<int:number>/transfer", ["POST"], summary="Send the current ticket to another service", roles=OFFICER, body=TRANSFER_BODY)
+@api_route(
+    "/counters/<int:number>/transfer",
+    ["POST"],
+    summary="Send the current ticket to another service",
+    roles=OFFICER,
+    body=TRANSFER_BODY,
+)
 def transfer(number, data):
     return operations.transfer(number, data["service"].upper(), g.user["id"], data.get("ticket_id"))
 
 
-@api_route("/counters/<int:number>/state", ["POST"], summary="Open, pause or close a counter", roles=OFFICER, body=STATE_BODY)
+@api_route(
+    "/counters/<int:number>/state",
+    ["POST"],
+    summary="Open, pause or close a counter",
+    roles=OFFICER,
+    body=STATE_BODY,
+)
 def counter_state(number, data):
     return operations.set_counter_state(number, data["state"], g.user["id"])
 

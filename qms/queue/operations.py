@@ -5,9 +5,10 @@ Each operation runs in one durable transaction, then sends its signal with plain
 """
 
 import secrets
+import time
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from qms import signals
@@ -26,7 +27,7 @@ from qms.queue.models import (
     Ticket,
     TicketEvent,
 )
-from qms.timeutil import local_day
+from qms.timeutil import iso, local_day
 
 ISSUING_MODES = ("standalone", "fallback")
 
@@ -39,19 +40,42 @@ def format_code(prefix, number):
     return f"{prefix}{number:03d}"
 
 
-def next_number(s, service_id, day):
-    """One atomic statement: gapless on SQLite and PostgreSQL, safe across processes."""
-    dialect = postgresql if s.bind.dialect.name == "postgresql" else sqlite
-    stmt = (
+def _upsert_sequence(dialect):
+    return (
         dialect.insert(DailySequence)
-        .values(service_id=service_id, day=day, last=1)
+        .values(service_id=bindparam("service_id"), day=bindparam("day"), last=1)
         .on_conflict_do_update(
             index_elements=[DailySequence.service_id, DailySequence.day],
             set_={"last": DailySequence.last + 1},
         )
         .returning(DailySequence.last)
     )
-    return s.execute(stmt).scalar_one()
+
+
+# the hot path's statements, built once: constructing them costs more than running them
+_NEXT_NUMBER = {"sqlite": _upsert_sequence(sqlite), "postgresql": _upsert_sequence(postgresql)}
+_SERVICE_BY_CODE = select(
+    Service.id, Service.code, Service.name_vi, Service.name_en, Service.is_active
+).where(Service.code == bindparam("code"))
+_CATEGORY_ACTIVE = select(PriorityCategory.is_active).where(
+    PriorityCategory.code == bindparam("code")
+)
+_INSERT_TICKET = insert(Ticket).returning(Ticket.id)
+_INSERT_EVENT = insert(TicketEvent)
+_COUNT_AHEAD = select(func.count(Ticket.id)).where(
+    Ticket.service_id == bindparam("service_id"),
+    Ticket.status == "waiting",
+    Ticket.day == bindparam("day"),
+    Ticket.priority_class <= bindparam("priority_class"),
+    Ticket.id != bindparam("ticket_id"),
+)
+
+
+def next_number(s, service_id, day):
+    """One atomic statement: gapless on SQLite and PostgreSQL, safe across processes."""
+    conn = s.connection()
+    stmt = _NEXT_NUMBER[conn.dialect.name]
+    return conn.execute(stmt, {"service_id": service_id, "day": day}).scalar_one()
 
 
 def _event(s, ticket, kind, counter_id=None, user_id=None, **data):
@@ -81,11 +105,18 @@ def _require_issuing_mode(s):
 
 
 def issue_ticket(service_code, priority=None, kiosk_id=None):
+    """The hot path: one short transaction of small Core statements (no ORM loading).
+
+    The ticket, its first event and any listener's rows (print job) commit together;
+    people ahead is counted inside the same transaction so the answer is exact.
+    """
     now = utcnow()
     day = local_day(now)
+    app = _app()
     with get_db().write() as s:
         _require_issuing_mode(s)
-        service = s.scalar(select(Service).where(Service.code == service_code))
+        conn = s.connection()
+        service = conn.execute(_SERVICE_BY_CODE, {"code": service_code}).first()
         if service is None:
             raise NotFound(
                 f"Không có lĩnh vực '{service_code}'. Unknown service '{service_code}'.",
@@ -96,37 +127,98 @@ def issue_ticket(service_code, priority=None, kiosk_id=None):
                 f"Lĩnh vực {service.name_vi} tạm ngừng nhận hồ sơ. This service is paused.",
                 "service_inactive",
             )
-        if priority is not None:
-            category = s.get(PriorityCategory, priority)
-            if category is None or not category.is_active:
-                raise Invalid(
-                    f"Không có đối tượng ưu tiên '{priority}'. Unknown priority '{priority}'.",
-                    "unknown_priority",
-                )
+        if priority is not None and not conn.execute(_CATEGORY_ACTIVE, {"code": priority}).scalar():
+            raise Invalid(
+                f"Không có đối tượng ưu tiên '{priority}'. Unknown priority '{priority}'.",
+                "unknown_priority",
+            )
         number = next_number(s, service.id, day)
-        ticket = Ticket(
-            service_id=service.id,
-            series_service_id=service.id,
-            day=day,
-            number=number,
-            code=format_code(service.code, number),
-            priority=priority,
-            priority_class=0 if priority else 1,
-            status="waiting",
-            origin="local",
-            track_token=secrets.token_urlsafe(12),
-            kiosk_id=kiosk_id,
-            issued_dt=now,
-            queue_dt=now,
+        code = format_code(service.code, number)
+        token = secrets.token_urlsafe(12)
+        priority_class = 0 if priority else 1
+        ticket_id = conn.execute(
+            _INSERT_TICKET,
+            {
+                "service_id": service.id,
+                "series_service_id": service.id,
+                "day": day,
+                "number": number,
+                "code": code,
+                "priority": priority,
+                "priority_class": priority_class,
+                "status": "waiting",
+                "origin": "local",
+                "parent_id": None,
+                "track_token": token,
+                "kiosk_id": kiosk_id,
+                "issued_dt": now,
+                "queue_dt": now,
+                "called_dt": None,
+                "serving_dt": None,
+                "finished_dt": None,
+                "counter_id": None,
+                "call_count": 0,
+            },
+        ).scalar_one()
+        conn.execute(
+            _INSERT_EVENT,
+            {
+                "ticket_id": ticket_id,
+                "kind": "issued",
+                "event_dt": now,
+                "counter_id": None,
+                "user_id": None,
+                "data": {"kiosk": kiosk_id},
+            },
         )
-        s.add(ticket)
-        s.flush()
-        _event(s, ticket, "issued", kiosk=kiosk_id)
-        signals.ticket_issuing.send(_app(), session=s, ticket=ticket)
-    with get_db().read() as s:
-        data = queries.ticket_dict(s, s.get(Ticket, ticket.id))
-    signals.ticket_issued.send(_app(), ticket=data)
+        ahead = conn.execute(
+            _COUNT_AHEAD,
+            {
+                "service_id": service.id,
+                "day": day,
+                "priority_class": priority_class,
+                "ticket_id": ticket_id,
+            },
+        ).scalar()
+        minutes, counters = _estimate_inputs(s, service.id, day)
+        data = {
+            "id": ticket_id,
+            "code": code,
+            "number": number,
+            "service": service.code,
+            "service_name": service.name_vi,
+            "service_name_en": service.name_en,
+            "priority": priority,
+            "status": "waiting",
+            "origin": "local",
+            "issued_at": iso(now),
+            "called_at": None,
+            "finished_at": None,
+            "counter": None,
+            "counter_name": None,
+            "call_count": 0,
+            "ahead": ahead,
+            "estimated_wait_minutes": int(round(ahead * minutes / max(1, counters))),
+            "track_url": queries.track_url(token),
+            "kiosk": kiosk_id,
+        }
+        signals.ticket_issuing.send(app, session=s, ticket=data)
+    signals.ticket_issued.send(app, ticket=data)
     return data
+
+
+def _estimate_inputs(s, service_id, day):
+    """Average service minutes and open counters, cached for a few seconds per service."""
+    cache = current_app.extensions.setdefault("qms_estimates", {})
+    key = (service_id, day)
+    hit = cache.get(key)
+    now = time.monotonic()
+    if hit and hit[0] > now:
+        return hit[1], hit[2]
+    minutes = queries.average_service_minutes(s, service_id, day)
+    counters = queries.open_counters_for(s, service_id)
+    cache[key] = (now + 10, minutes, counters)
+    return minutes, counters
 
 
 # --- counters ---------------------------------------------------------------------------
@@ -200,7 +292,9 @@ def _counter_result(s, counter, ticket):
 def _emit_after(result, called=False, recall=False, action=None):
     app = _app()
     if called and result["ticket"]:
-        signals.ticket_called.send(app, ticket=result["ticket"], counter=result["counter"], recall=recall)
+        signals.ticket_called.send(
+            app, ticket=result["ticket"], counter=result["counter"], recall=recall
+        )
     elif result["ticket"] is not None and action:
         signals.ticket_changed.send(app, ticket=result["ticket"], action=action)
     signals.counter_changed.send(app, counter=result["counter"])
@@ -248,7 +342,9 @@ def recall(counter_number, user_id=None, expected_ticket_id=None):
         counter = _counter(s, counter_number)
         ticket = _current(s, counter, expected_ticket_id)
         if ticket is None:
-            raise Conflict("Quầy chưa gọi vé nào để gọi lại. No ticket to recall.", "no_current_ticket")
+            raise Conflict(
+                "Quầy chưa gọi vé nào để gọi lại. No ticket to recall.", "no_current_ticket"
+            )
         ticket.call_count += 1
         ticket.status = "called"
         _event(s, ticket, "recalled", counter_id=counter.id, user_id=user_id)
@@ -262,7 +358,9 @@ def start_serving(counter_number, user_id=None, expected_ticket_id=None):
         counter = _counter(s, counter_number)
         ticket = _current(s, counter, expected_ticket_id)
         if ticket is None:
-            raise Conflict("Quầy không có vé đang gọi. No ticket at this counter.", "no_current_ticket")
+            raise Conflict(
+                "Quầy không có vé đang gọi. No ticket at this counter.", "no_current_ticket"
+            )
         if ticket.status == "called":
             ticket.status = "serving"
             ticket.serving_dt = utcnow()
@@ -277,7 +375,9 @@ def complete(counter_number, user_id=None, expected_ticket_id=None):
         counter = _counter(s, counter_number)
         ticket = _current(s, counter, expected_ticket_id)
         if ticket is None:
-            raise Conflict("Quầy không có vé đang phục vụ. No ticket at this counter.", "no_current_ticket")
+            raise Conflict(
+                "Quầy không có vé đang phục vụ. No ticket at this counter.", "no_current_ticket"
+            )
         _finish(s, ticket, "done", counter.id, user_id)
         result = _counter_result(s, counter, ticket)
     _emit_after(result, action="done")
@@ -289,7 +389,9 @@ def no_show(counter_number, user_id=None, requeue=False, expected_ticket_id=None
         counter = _counter(s, counter_number)
         ticket = _current(s, counter, expected_ticket_id)
         if ticket is None:
-            raise Conflict("Quầy không có vé đang gọi. No ticket at this counter.", "no_current_ticket")
+            raise Conflict(
+                "Quầy không có vé đang gọi. No ticket at this counter.", "no_current_ticket"
+            )
         if requeue:
             # back to the end of its class: the citizen keeps the number and is called again
             _event(s, ticket, "no_show", counter_id=counter.id, user_id=user_id, requeue=True)
@@ -310,14 +412,22 @@ def transfer(counter_number, service_code, user_id=None, expected_ticket_id=None
         counter = _counter(s, counter_number)
         ticket = _current(s, counter, expected_ticket_id)
         if ticket is None:
-            raise Conflict("Quầy không có vé để chuyển. No ticket to transfer.", "no_current_ticket")
+            raise Conflict(
+                "Quầy không có vé để chuyển. No ticket to transfer.", "no_current_ticket"
+            )
         target = s.scalar(select(Service).where(Service.code == service_code))
         if target is None:
-            raise NotFound(f"Không có lĩnh vực '{service_code}'. Unknown service.", "unknown_service")
+            raise NotFound(
+                f"Không có lĩnh vực '{service_code}'. Unknown service.", "unknown_service"
+            )
         if not target.is_active:
-            raise Conflict("Lĩnh vực này đang tạm ngừng. Target service is paused.", "service_inactive")
+            raise Conflict(
+                "Lĩnh vực này đang tạm ngừng. Target service is paused.", "service_inactive"
+            )
         if target.id == ticket.service_id:
-            raise Invalid("Vé đã thuộc lĩnh vực này. Ticket is already in that service.", "same_service")
+            raise Invalid(
+                "Vé đã thuộc lĩnh vực này. Ticket is already in that service.", "same_service"
+            )
         _finish(s, ticket, "transferred", counter.id, user_id, to=target.code)
         moved = Ticket(
             service_id=target.id,
@@ -364,7 +474,9 @@ def set_counter_state(counter_number, state, user_id=None):
     with get_db().write() as s:
         counter = _counter(s, counter_number)
         counter.state = state
-        log_event(s, "counter.state", f"Counter {counter.number} → {state}", {"state": state}, user_id)
+        log_event(
+            s, "counter.state", f"Counter {counter.number} → {state}", {"state": state}, user_id
+        )
         result = _counter_result(s, counter, queries.current_ticket_of(s, counter.id))
     signals.counter_changed.send(_app(), counter=result["counter"])
     signals.queue_changed.send(_app())
@@ -376,7 +488,9 @@ def expire_previous_days():
     day = queries.today()
     with get_db().write() as s:
         stale = s.scalars(
-            select(Ticket).where(Ticket.day < day, Ticket.status.in_(("waiting",) + ACTIVE_STATUSES))
+            select(Ticket).where(
+                Ticket.day < day, Ticket.status.in_(("waiting",) + ACTIVE_STATUSES)
+            )
         ).all()
         for ticket in stale:
             _finish(s, ticket, "cancelled", ticket.counter_id, None, reason="day_end")
@@ -392,7 +506,9 @@ def expire_previous_days():
 def upsert_service(code, name_vi, name_en="", is_active=True, position=0):
     code = (code or "").strip().upper()
     if not code.isalpha() or not 1 <= len(code) <= 3:
-        raise Invalid("Mã lĩnh vực phải là 1–3 chữ cái. Service code must be 1–3 letters.", "invalid_code")
+        raise Invalid(
+            "Mã lĩnh vực phải là 1–3 chữ cái. Service code must be 1–3 letters.", "invalid_code"
+        )
     with get_db().write() as s:
         service = s.scalar(select(Service).where(Service.code == code))
         if service is None:
@@ -416,7 +532,8 @@ def upsert_counter(number, name, service_codes):
         if missing:
             raise Invalid(f"Không có lĩnh vực {missing}. Unknown services.", "unknown_service")
         counter.links = [
-            CounterService(service_id=services[c].id, position=i) for i, c in enumerate(service_codes)
+            CounterService(service_id=services[c].id, position=i)
+            for i, c in enumerate(service_codes)
         ]
     signals.queue_changed.send(_app())
     return number

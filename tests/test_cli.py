@@ -1,0 +1,112 @@
+"""The `qms` CLI through app.test_cli_runner()."""
+
+import sqlite3
+
+import pytest
+from sqlalchemy import select
+
+from qms.auth.models import User
+
+
+@pytest.fixture
+def fresh_app(tmp_path):
+    """An app on an empty database: `qms init` has not run yet."""
+    from qms import create_app
+
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "fresh")})
+    yield app
+    app.extensions["qms_db"].dispose()
+
+
+def test_init_creates_schema_demo_and_one_admin_once(fresh_app):
+    runner = fresh_app.test_cli_runner()
+    first = runner.invoke(args=["init", "--demo"])
+    assert first.exit_code == 0, first.output
+    assert "Demo services and counters created." in first.output
+    assert "password:" in first.output
+    password = first.output.split("password:", 1)[1].split()[0]
+    assert len(password) >= 12
+    with fresh_app.app_context():
+        from qms.auth.operations import authenticate
+        from qms.queue.queries import counters_list, services_list
+
+        assert authenticate("admin", password)["role"] == "admin"
+        assert [s["code"] for s in services_list()] == list("ABCDEFGHT")
+        assert len(counters_list()) == 4
+    again = runner.invoke(args=["init", "--demo"])
+    assert again.exit_code == 0
+    assert "password:" not in again.output  # printed once, never again
+    assert "Demo services" not in again.output
+    with fresh_app.app_context(), fresh_app.extensions["qms_db"].read() as s:
+        assert [u.username for u in s.scalars(select(User))] == ["admin"]
+
+
+def test_serve_refuses_an_uninitialised_database(fresh_app):
+    result = fresh_app.test_cli_runner().invoke(args=["serve", "--port", "1"])
+    assert result.exit_code == 2
+    assert "qms init" in result.output
+
+
+def test_user_add_with_password_and_prompt(app, runner):
+    from qms.auth.operations import authenticate
+
+    result = runner.invoke(
+        args=["user", "add", "hoa", "--role", "officer", "--password", "secret-pass-1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert authenticate("hoa", "secret-pass-1")["role"] == "officer"
+    prompted = runner.invoke(
+        args=["user", "add", "minh", "--role", "it"], input="another-pass-2\nanother-pass-2\n"
+    )
+    assert prompted.exit_code == 0, prompted.output
+    assert authenticate("minh", "another-pass-2")["role"] == "it"
+    listed = runner.invoke(args=["user", "list"])
+    assert "hoa" in listed.output and "minh" in listed.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["user", "add", "x", "--role", "officer", "--password", "short"], "ít nhất"),
+        (["user", "add", "x", "--role", "boss", "--password", "long-enough-1"], "Invalid value"),
+    ],
+)
+def test_user_add_rejects_bad_input(app, runner, args, message):
+    result = runner.invoke(args=args)
+    assert result.exit_code != 0
+    assert message in result.output
+
+
+def test_user_add_duplicate(app, runner):
+    runner.invoke(args=["user", "add", "lan", "--role", "officer", "--password", "secret-pass-1"])
+    again = runner.invoke(
+        args=["user", "add", "lan", "--role", "officer", "--password", "secret-pass-1"]
+    )
+    assert again.exit_code != 0
+    assert "đã tồn tại" in again.output
+
+
+def test_passwd_changes_password(app, runner, create_user):
+    from qms.auth.operations import authenticate
+
+    user = create_user("officer", username="tam")
+    result = runner.invoke(args=["user", "passwd", "tam", "--password", "brand-new-pass-9"])
+    assert result.exit_code == 0
+    assert authenticate("tam", user["password"]) is None
+    assert authenticate("tam", "brand-new-pass-9")
+
+
+def test_backup_is_a_consistent_copy(app, runner, issue, tmp_path, db_backend):
+    if db_backend != "sqlite":
+        pytest.skip("online backup is for the embedded SQLite database")
+    issue("A")
+    issue("B")
+    target = tmp_path / "backups" / "qms-backup.sqlite3"
+    result = runner.invoke(args=["backup", str(target)])
+    assert result.exit_code == 0, result.output
+    con = sqlite3.connect(target)
+    try:
+        codes = sorted(row[0] for row in con.execute("SELECT code FROM tickets"))
+    finally:
+        con.close()
+    assert codes == ["A001", "B001"]
