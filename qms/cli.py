@@ -58,6 +58,9 @@ def serve_command(host, port, threads):
             "The database is not initialised or not up to date: run `qms init` first.", err=True
         )
         sys.exit(2)
+    missing = missing_speech_segments()
+    if missing:
+        click.echo(f"Warning: announcement audio lacks {', '.join(missing)}: run `qms speech generate`.", err=True)
     run(
         host or cfg["HOST"],
         int(port or cfg["PORT"]),
@@ -133,8 +136,66 @@ def backup_command(path):
     click.echo(f"Backup written: {target}")
 
 
+@click.group("speech")
+def speech_group():
+    """The announcement voice: offline WAV segments."""
+
+
+def speech_dir():
+    """Where the server takes segments from: the centre's own set first, else the bundled one."""
+    from pathlib import Path
+
+    from qms.speech import SEGMENTS_DIR
+
+    own = Path(current_app.config.get("SPEECH_DIR") or Path(current_app.config["DATA_DIR"]) / "speech")
+    return own if own.is_dir() and any(own.glob("*.wav")) else Path(SEGMENTS_DIR)
+
+
+def missing_speech_segments():
+    from qms.speech import missing_segments, required_segments
+
+    cfg = current_app.config
+    return missing_segments(required_segments(cfg["ANNOUNCE_TEMPLATE"]), speech_dir())
+
+
+@speech_group.command("generate")
+@click.option("--out", type=click.Path(file_okay=False), default=None, help="Default: DATA_DIR/speech (used by the server when present).")
+@click.option("--engine-cmd", default=None, help='Any TTS command with {out} and {text}, e.g. "mytts --out {out} {text}".')
+@click.option("--voice", default="vi", show_default=True)
+@click.option("--speed", default=140, show_default=True, type=int)
+@with_appcontext
+def speech_generate(out, engine_cmd, voice, speed):
+    """Generate every segment the configured announcement needs (espeak-ng by default)."""
+    from pathlib import Path
+
+    from qms.speech.generate import GenerationError, generate_segments
+
+    target = Path(out) if out else Path(current_app.config["DATA_DIR"]) / "speech"
+    try:
+        manifest = generate_segments(
+            target,
+            engine_cmd=engine_cmd,
+            voice=voice,
+            speed=speed,
+            template=current_app.config["ANNOUNCE_TEMPLATE"],
+        )
+    except (GenerationError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{len(manifest.get('segments', manifest))} segments written to {target}")
+
+
+@speech_group.command("check")
+@with_appcontext
+def speech_check():
+    """List segments the configured announcement needs but the voice lacks."""
+    missing = missing_speech_segments()
+    if missing:
+        raise click.ClickException(f"Missing segments in {speech_dir()}: {', '.join(missing)}")
+    click.echo(f"All segments present in {speech_dir()}")
+
+
 def init_app(app):
-    for command in (init_command, serve_command, user_group, backup_command):
+    for command in (init_command, serve_command, user_group, backup_command, speech_group):
         app.cli.add_command(command)
 
 

@@ -50,11 +50,10 @@ def init_app(app):
     @app.route("/speech/<key>.wav")
     def speech_segment(key):
         """Announcement audio: pre-generated segments, swappable for a recorded voice."""
-        from qms.speech import SEGMENTS_DIR
+        from qms.cli import speech_dir
 
-        directory = Path(app.config.get("SPEECH_DIR") or SEGMENTS_DIR)
         if not key.replace("_", "").replace("-", "").isalnum():
             abort(404)
-        return send_from_directory(directory, f"{key}.wav", max_age=86400)
+        return send_from_directory(speech_dir(), f"{key}.wav", max_age=86400)
 
     app.add_template_global(lambda: current_app.config["CENTRE_NAME"], "centre_name")

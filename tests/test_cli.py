@@ -110,3 +110,31 @@ def test_backup_is_a_consistent_copy(app, runner, issue, tmp_path, db_backend):
     finally:
         con.close()
     assert codes == ["A001", "B001"]
+
+
+FAKE_TTS = """
+import math, struct, sys, wave
+out = sys.argv[sys.argv.index("--out") + 1]
+with wave.open(out, "wb") as w:
+    w.setnchannels(1); w.setsampwidth(2); w.setframerate(16000)
+    w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(i / 9))) for i in range(6000)))
+"""
+
+
+def test_speech_generate_with_any_engine_then_served(app, runner, client, tmp_path):
+    import sys
+
+    engine = tmp_path / "fake_tts.py"
+    engine.write_text(FAKE_TTS)
+    assert runner.invoke(args=["speech", "check"]).exit_code == 0  # the bundled voice is complete
+    result = runner.invoke(
+        args=["speech", "generate", "--engine-cmd", f"{sys.executable} {engine} --out {{out}} {{text}}"]
+    )
+    assert result.exit_code == 0, result.output
+    own = tmp_path / "data" / "speech"
+    assert (own / "chime.wav").exists() and (own / "manifest.json").exists()
+    with client.get("/speech/chime.wav") as served:
+        assert served.status_code == 200 and served.data == (own / "chime.wav").read_bytes()
+    (own / "chime.wav").unlink()
+    check = runner.invoke(args=["speech", "check"])
+    assert check.exit_code != 0 and "chime" in check.output
