@@ -76,7 +76,7 @@ def user_group():
 
 @user_group.command("add")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(["admin", "leader", "officer", "it"]))
+@click.option("--role", required=True, type=click.Choice(["admin", "leader", "officer", "it", "device"]), help="device: a kiosk print agent's account")
 @click.option("--password", default=None, help="Prompted (hidden) when absent.")
 @click.option("--name", "full_name", default="", help="Full name shown on pages.")
 @with_appcontext

@@ -255,3 +255,11 @@ def test_kiosk_rate_limit(app, client):
     assert int(limited.headers["Retry-After"]) >= 1
     # another kiosk is not affected
     assert client.post("/api/v1/tickets", json={"service": "A", "kiosk": "k2"}).status_code == 201
+
+
+def test_device_account_is_not_staff(client, create_user, issue):
+    device = create_user("device")
+    issue("A")
+    r = client.post("/api/v1/counters/1/call-next", headers=device["headers"])
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "forbidden_role"
+    assert client.get("/api/v1/auth/me", headers=device["headers"]).status_code == 403

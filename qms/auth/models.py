@@ -7,7 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qms.models import Base, utcnow
 
-ROLES = ("admin", "leader", "officer", "it")
+ROLES = ("admin", "leader", "officer", "it", "device")
+STAFF_ROLES = ("admin", "leader", "officer", "it")  # "device": a kiosk print agent, nothing else
 
 
 class User(Base):

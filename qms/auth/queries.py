@@ -3,13 +3,12 @@
 from flask import current_app, request, session
 from sqlalchemy import select
 
-from qms.auth.models import ApiToken, User
+from qms.auth.models import STAFF_ROLES, ApiToken, User
 from qms.auth.operations import hash_token
 from qms.errors import Forbidden, Unauthorized
 from qms.extensions import csrf, get_db
 from qms.models import utcnow
 
-STAFF = ("admin", "leader", "officer", "it")
 
 
 def current_user(verify_csrf=False):
@@ -39,11 +38,12 @@ def current_user(verify_csrf=False):
 
 
 def require_user(roles):
-    """roles=() means any staff role."""
+    """roles=() means any staff role (not a device); admin passes every check."""
     user = current_user(verify_csrf=True)
     if user is None:
         raise Unauthorized("Cần đăng nhập. Login required.", "login_required")
-    if roles and user["role"] not in roles and user["role"] != "admin":
+    allowed = roles or STAFF_ROLES
+    if user["role"] not in allowed and user["role"] != "admin":
         raise Forbidden(
             "Tài khoản không có quyền thực hiện thao tác này. Your role may not do this.",
             "forbidden_role",

@@ -66,7 +66,9 @@ def login_required(*roles):
             user = current_user()
             if user is None:
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-            if roles and user["role"] not in roles and user["role"] != "admin":
+            from qms.auth.models import STAFF_ROLES
+
+            if user["role"] not in (roles or STAFF_ROLES) and user["role"] != "admin":
                 message = t(
                     "Tài khoản của bạn không có quyền xem trang này.",
                     "Your role may not open this page.",
