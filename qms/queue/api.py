@@ -216,5 +216,26 @@ def counter_state(number, data):
     return operations.set_counter_state(number, data["state"], g.user["id"])
 
 
+def _housekeeping(app, stop):
+    """At each local day start, tickets left from earlier days end as cancelled."""
+    import logging
+    import socket
+
+    from qms.db import try_acquire_lease
+
+    holder = f"{socket.gethostname()}:{id(app)}"
+    while not stop.is_set():
+        try:
+            with app.app_context():
+                if try_acquire_lease(app.extensions["qms_db"], "housekeeping", holder, 180):
+                    operations.expire_previous_days()
+        except Exception:
+            logging.getLogger(__name__).exception("housekeeping failed")
+        stop.wait(60)
+
+
 def init_app(app):
+    from qms import background
+
     app.extensions["qms_kiosk_limiter"] = SlidingWindowLimiter(app.config["KIOSK_RATE_LIMIT"])
+    background.register(app, "housekeeping", _housekeeping)
