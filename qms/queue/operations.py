@@ -4,15 +4,19 @@ Each operation runs in one durable transaction, then sends its signal with plain
 (listeners never see live ORM objects) and returns what the API answers.
 """
 
+import logging
+import queue
 import secrets
+import threading
 import time
+from concurrent.futures import Future
 
 from flask import current_app
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from qms import signals
-from qms.errors import Conflict, Invalid, NotFound
+from qms.errors import Conflict, Invalid, NotFound, QmsError
 from qms.extensions import get_db
 from qms.models import log_event, utcnow
 from qms.queue import queries
@@ -30,6 +34,7 @@ from qms.queue.models import (
 from qms.timeutil import iso, local_day
 
 ISSUING_MODES = ("standalone", "fallback")
+log = logging.getLogger(__name__)
 
 
 def _app():
@@ -105,105 +110,174 @@ def _require_issuing_mode(s):
 
 
 def issue_ticket(service_code, priority=None, kiosk_id=None):
-    """The hot path: one short transaction of small Core statements (no ORM loading).
+    """Take a number. Durable when it returns: the 201 is only sent after the commit.
+
+    Concurrent requests are group-committed by IssueBatcher: one transaction and one
+    fsync for every request that arrived while the previous commit was on disk.
+    """
+    app = _app()
+    batcher = app.extensions.get("qms_issue_batcher")
+    if batcher is None:
+        batcher = app.extensions.setdefault("qms_issue_batcher", IssueBatcher(app))
+    data = batcher.submit(service_code, priority, kiosk_id, queries.request_base_url())
+    signals.ticket_issued.send(app, ticket=data)
+    return data
+
+
+class IssueBatcher:
+    """One writer thread; each loop commits every issue request waiting in the queue."""
+
+    MAX_BATCH = 64
+
+    def __init__(self, app):
+        self.app = app
+        self._queue = queue.SimpleQueue()
+        self._thread = None
+        self._lock = threading.Lock()
+
+    def submit(self, service_code, priority, kiosk_id, base_url):
+        done = Future()
+        self._queue.put(((service_code, priority, kiosk_id, base_url), done))
+        if self._thread is None:
+            with self._lock:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name="qms-issue", daemon=True)
+                    self._thread.start()
+        return done.result(timeout=60)
+
+    def _run(self):
+        while True:
+            batch = [self._queue.get()]
+            while len(batch) < self.MAX_BATCH:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            with self.app.app_context():
+                self._commit(batch)
+
+    def _commit(self, batch):
+        outcomes = []
+        try:
+            with get_db().write() as s:
+                for args, done in batch:
+                    try:
+                        outcomes.append((done, _issue_in(s, *args)))
+                    except QmsError as exc:  # refused before writing anything
+                        outcomes.append((done, exc))
+        except Exception:
+            log.exception("group commit of %d tickets failed; issuing them one by one", len(batch))
+            for args, done in batch:
+                try:
+                    with get_db().write() as s:
+                        done.set_result(_issue_in(s, *args))
+                except Exception as exc:
+                    done.set_exception(exc)
+            return
+        for done, outcome in outcomes:
+            if isinstance(outcome, Exception):
+                done.set_exception(outcome)
+            else:
+                done.set_result(outcome)
+
+
+def _issue_in(s, service_code, priority, kiosk_id, base_url):
+    """One ticket inside the caller's transaction, from small prepared Core statements.
 
     The ticket, its first event and any listener's rows (print job) commit together;
-    people ahead is counted inside the same transaction so the answer is exact.
+    people ahead is counted in the same transaction so the answer is exact.
     """
     now = utcnow()
     day = local_day(now)
-    app = _app()
-    with get_db().write() as s:
-        _require_issuing_mode(s)
-        conn = s.connection()
-        service = conn.execute(_SERVICE_BY_CODE, {"code": service_code}).first()
-        if service is None:
-            raise NotFound(
-                f"Không có lĩnh vực '{service_code}'. Unknown service '{service_code}'.",
-                "unknown_service",
-            )
-        if not service.is_active:
-            raise Conflict(
-                f"Lĩnh vực {service.name_vi} tạm ngừng nhận hồ sơ. This service is paused.",
-                "service_inactive",
-            )
-        if priority is not None and not conn.execute(_CATEGORY_ACTIVE, {"code": priority}).scalar():
-            raise Invalid(
-                f"Không có đối tượng ưu tiên '{priority}'. Unknown priority '{priority}'.",
-                "unknown_priority",
-            )
-        number = next_number(s, service.id, day)
-        code = format_code(service.code, number)
-        token = secrets.token_urlsafe(12)
-        priority_class = 0 if priority else 1
-        ticket_id = conn.execute(
-            _INSERT_TICKET,
-            {
-                "service_id": service.id,
-                "series_service_id": service.id,
-                "day": day,
-                "number": number,
-                "code": code,
-                "priority": priority,
-                "priority_class": priority_class,
-                "status": "waiting",
-                "origin": "local",
-                "parent_id": None,
-                "track_token": token,
-                "kiosk_id": kiosk_id,
-                "issued_dt": now,
-                "queue_dt": now,
-                "called_dt": None,
-                "serving_dt": None,
-                "finished_dt": None,
-                "counter_id": None,
-                "call_count": 0,
-            },
-        ).scalar_one()
-        conn.execute(
-            _INSERT_EVENT,
-            {
-                "ticket_id": ticket_id,
-                "kind": "issued",
-                "event_dt": now,
-                "counter_id": None,
-                "user_id": None,
-                "data": {"kiosk": kiosk_id},
-            },
+    _require_issuing_mode(s)
+    conn = s.connection()
+    service = conn.execute(_SERVICE_BY_CODE, {"code": service_code}).first()
+    if service is None:
+        raise NotFound(
+            f"Không có lĩnh vực '{service_code}'. Unknown service '{service_code}'.",
+            "unknown_service",
         )
-        ahead = conn.execute(
-            _COUNT_AHEAD,
-            {
-                "service_id": service.id,
-                "day": day,
-                "priority_class": priority_class,
-                "ticket_id": ticket_id,
-            },
-        ).scalar()
-        minutes, counters = _estimate_inputs(s, service.id, day)
-        data = {
-            "id": ticket_id,
-            "code": code,
+    if not service.is_active:
+        raise Conflict(
+            f"Lĩnh vực {service.name_vi} tạm ngừng nhận hồ sơ. This service is paused.",
+            "service_inactive",
+        )
+    if priority is not None and not conn.execute(_CATEGORY_ACTIVE, {"code": priority}).scalar():
+        raise Invalid(
+            f"Không có đối tượng ưu tiên '{priority}'. Unknown priority '{priority}'.",
+            "unknown_priority",
+        )
+    number = next_number(s, service.id, day)
+    code = format_code(service.code, number)
+    token = secrets.token_urlsafe(12)
+    priority_class = 0 if priority else 1
+    ticket_id = conn.execute(
+        _INSERT_TICKET,
+        {
+            "service_id": service.id,
+            "series_service_id": service.id,
+            "day": day,
             "number": number,
-            "service": service.code,
-            "service_name": service.name_vi,
-            "service_name_en": service.name_en,
+            "code": code,
             "priority": priority,
+            "priority_class": priority_class,
             "status": "waiting",
             "origin": "local",
-            "issued_at": iso(now),
-            "called_at": None,
-            "finished_at": None,
-            "counter": None,
-            "counter_name": None,
+            "parent_id": None,
+            "track_token": token,
+            "kiosk_id": kiosk_id,
+            "issued_dt": now,
+            "queue_dt": now,
+            "called_dt": None,
+            "serving_dt": None,
+            "finished_dt": None,
+            "counter_id": None,
             "call_count": 0,
-            "ahead": ahead,
-            "estimated_wait_minutes": int(round(ahead * minutes / max(1, counters))),
-            "track_url": queries.track_url(token),
-            "kiosk": kiosk_id,
-        }
-        signals.ticket_issuing.send(app, session=s, ticket=data)
-    signals.ticket_issued.send(app, ticket=data)
+        },
+    ).scalar_one()
+    conn.execute(
+        _INSERT_EVENT,
+        {
+            "ticket_id": ticket_id,
+            "kind": "issued",
+            "event_dt": now,
+            "counter_id": None,
+            "user_id": None,
+            "data": {"kiosk": kiosk_id},
+        },
+    )
+    ahead = conn.execute(
+        _COUNT_AHEAD,
+        {
+            "service_id": service.id,
+            "day": day,
+            "priority_class": priority_class,
+            "ticket_id": ticket_id,
+        },
+    ).scalar()
+    minutes, counters = _estimate_inputs(s, service.id, day)
+    data = {
+        "id": ticket_id,
+        "code": code,
+        "number": number,
+        "service": service.code,
+        "service_name": service.name_vi,
+        "service_name_en": service.name_en,
+        "priority": priority,
+        "status": "waiting",
+        "origin": "local",
+        "issued_at": iso(now),
+        "called_at": None,
+        "finished_at": None,
+        "counter": None,
+        "counter_name": None,
+        "call_count": 0,
+        "ahead": ahead,
+        "estimated_wait_minutes": int(round(ahead * minutes / max(1, counters))),
+        "track_url": queries.track_url(token, base_url),
+        "kiosk": kiosk_id,
+    }
+    signals.ticket_issuing.send(_app(), session=s, ticket=data)
     return data
 
 

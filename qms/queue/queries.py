@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import current_app, has_request_context, request, url_for
+from flask import current_app, has_request_context, request
 from sqlalchemy import and_, func, or_, select
 
 from qms.extensions import get_db
@@ -23,14 +23,18 @@ def today():
     return local_day(utcnow())
 
 
-def track_url(token):
-    path = url_for("tracking.page", token=token) if has_request_context() else f"/t/{token}"
+def request_base_url():
+    """Base of public links: PUBLIC_BASE_URL, else the host the client used, else none."""
     base = current_app.config.get("PUBLIC_BASE_URL")
     if base:
-        return base.rstrip("/") + path
+        return base.rstrip("/")
     if has_request_context():
-        return request.host_url.rstrip("/") + path
-    return path
+        return request.host_url.rstrip("/")
+    return ""
+
+
+def track_url(token, base=None):
+    return (request_base_url() if base is None else base) + f"/t/{token}"
 
 
 def ahead_of(s, ticket):
