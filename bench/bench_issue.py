@@ -101,6 +101,7 @@ def raw_rate(seconds, threads=1):
         for w in workers:
             w.join()
         elapsed = time.perf_counter() - t0
+        app.extensions["qms_board"].close()
         app.extensions["qms_db"].dispose()
         return count[0] / elapsed
 

@@ -169,3 +169,21 @@ def test_blank_image_has_no_ink_bits() -> None:
     decoded, _, _ = decode_stream(stream)
     assert black_ratio(decoded) == 0
     assert stream[10 : 10 + 480] == bytes(480)
+
+
+@pytest.mark.parametrize("width", [384, 576, 100, 13, 8])
+@pytest.mark.parametrize("band_rows", [255, 64, 0])
+def test_python_escpos_raster_matches_the_reference_encoder(width, band_rows):
+    """The raster goes through python-escpos; a hand-built encoder holds it to the spec."""
+    import random
+
+    from PIL import Image
+
+    from printer_drivers.encode import encode_image, encode_image_direct
+
+    rng = random.Random(width * 1000 + band_rows)
+    image = Image.new("1", (width, 300), 1)
+    pixels = image.load()
+    for _ in range(width * 40):
+        pixels[rng.randrange(width), rng.randrange(300)] = 0
+    assert encode_image(image, band_rows) == encode_image_direct(image, band_rows)

@@ -1,0 +1,225 @@
+"""Call → every connected display: latency from the call request to `ticket_called` receipt.
+
+Starts `qms serve`, connects N python-socketio clients (websocket transport) spread over
+worker processes, makes calls over HTTP and measures, for every client and every call, the
+time from the start of the call-next request to the client's receipt of `ticket_called`.
+Then ramps the client count until p99 passes the target or connections fail.
+
+Usage: python bench/bench_display.py [--calls 30] [--start 100] [--step 100] [--max 1000]
+                                    [--threads 256] [--per-worker 50] [--target-ms 50]
+Timestamps are time.monotonic(), one system-wide clock, so processes can be compared.
+"""
+
+import argparse
+import contextlib
+import multiprocessing as mp
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import requests  # noqa: E402
+
+from tests.live import LiveServer  # noqa: E402
+
+OFFICER = ("bench", "bench-password-42")
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def client_worker(url, count, ready, done, results):
+    """Hosts `count` display clients; reports (connected, {code: [receipt times]})."""
+    import socketio
+
+    received = {}
+    clients = []
+    failed = 0
+    for _ in range(count):
+        client = socketio.Client(reconnection=False)
+
+        def on_called(payload, _received=received):
+            _received.setdefault(payload["ticket"]["code"], []).append(time.monotonic())
+
+        client.on("ticket_called", on_called)
+        try:
+            client.connect(url, transports=["websocket"], wait_timeout=10)
+            clients.append(client)
+        except Exception:  # a refused or timed-out connection is what the ramp looks for
+            failed += 1
+    ready.put((len(clients), failed))
+    done.wait(600)
+    results.put(received)
+    for client in clients:
+        with contextlib.suppress(Exception):  # the server may already be gone
+            client.disconnect()
+
+
+def raw_worker(url, count, ready, done, results):
+    """Like client_worker with minimal Socket.IO v5 clients on one select() loop: the
+    client side costs little CPU, so the figures show the server more than the harness."""
+    import json
+    import select
+
+    import websocket
+
+    ws_url = url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+    received, sockets, failed = {}, [], 0
+    for _ in range(count):
+        try:
+            ws = websocket.create_connection(ws_url, timeout=10)
+            assert ws.recv().startswith("0")  # Engine.IO open
+            ws.send("40")  # Socket.IO connect, default namespace
+            sockets.append(ws)
+        except Exception:  # a refused or timed-out connection is what the ramp looks for
+            failed += 1
+    ready.put((len(sockets), failed))
+    by_fd = {ws.sock.fileno(): ws for ws in sockets}
+    while not done.is_set() and by_fd:
+        readable, _, _ = select.select(list(by_fd), [], [], 0.2)
+        now = time.monotonic()
+        for fd in readable:
+            ws = by_fd[fd]
+            try:
+                message = ws.recv()
+            except Exception:
+                del by_fd[fd]
+                continue
+            if message == "2":
+                ws.send("3")  # Engine.IO pong
+            elif message.startswith('42["ticket_called"'):
+                event = json.loads(message[2:])
+                received.setdefault(event[1]["ticket"]["code"], []).append(now)
+    results.put(received)
+    for ws in sockets:
+        with contextlib.suppress(Exception):  # the server may already be gone
+            ws.close()
+
+
+def run_round(server, headers, clients, calls, per_worker, worker=client_worker):
+    ctx = mp.get_context("fork")
+    ready, results, done = ctx.Queue(), ctx.Queue(), ctx.Event()
+    workers = []
+    remaining = clients
+    while remaining > 0:
+        n = min(per_worker, remaining)
+        remaining -= n
+        p = ctx.Process(target=worker, args=(server.url, n, ready, done, results))
+        p.start()
+        workers.append(p)
+    connected = failed = 0
+    for _ in workers:
+        ok, bad = ready.get(timeout=300)
+        connected, failed = connected + ok, failed + bad
+    time.sleep(1.0)  # let the last connections settle into the display room
+
+    session = requests.Session()
+    for _ in range(calls):
+        r = session.post(server.url + "/api/v1/tickets", json={"service": "A"}, timeout=10)
+        r.raise_for_status()
+    starts, call_ms = {}, []
+    for _ in range(calls):
+        t0 = time.monotonic()
+        r = session.post(
+            server.url + "/api/v1/counters/1/call-next", json={}, headers=headers, timeout=10
+        )
+        call_ms.append((time.monotonic() - t0) * 1000)
+        r.raise_for_status()
+        starts[r.json()["ticket"]["code"]] = t0
+        time.sleep(0.25)  # calls come seconds apart in a centre; keep them from overlapping
+    time.sleep(2.0)
+    done.set()
+    latencies, missing = [], 0
+    for _ in workers:
+        received = results.get(timeout=120)
+        for code, t0 in starts.items():
+            times = received.get(code, [])
+            latencies.extend((t - t0) * 1000 for t in times)
+    expected = connected * calls
+    missing = expected - len(latencies)
+    for p in workers:
+        p.join(30)
+    # complete the called ticket so the next round starts clean
+    session.post(server.url + "/api/v1/counters/1/complete", json={}, headers=headers, timeout=10)
+    return connected, failed, latencies, missing, statistics.median(call_ms)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=30)
+    parser.add_argument("--start", type=int, default=100)
+    parser.add_argument("--step", type=int, default=100)
+    parser.add_argument("--max", type=int, default=1000)
+    parser.add_argument(
+        "--threads", type=int, default=None, help="qms serve --threads (default 256)"
+    )
+    parser.add_argument("--per-worker", type=int, default=50)
+    parser.add_argument("--target-ms", type=float, default=50.0)
+    parser.add_argument(
+        "--client",
+        choices=("sio", "raw"),
+        default="sio",
+        help="python-socketio clients (default) or minimal raw websocket clients",
+    )
+    args = parser.parse_args()
+
+    worker = raw_worker if args.client == "raw" else client_worker
+    env = {"QMS_SERVE_THREADS": str(args.threads)} if args.threads else {}
+    with tempfile.TemporaryDirectory() as tmp:
+        server = LiveServer(Path(tmp) / "data", env=env)
+        server.init()
+        server.qms("user", "add", OFFICER[0], "--role", "officer", "--password", OFFICER[1])
+        server.start()
+        headers = server.token(*OFFICER)
+        print(
+            f"qms serve on {server.url}, {args.calls} calls per round, target p99 ≤ {args.target_ms} ms, {args.client} clients"
+        )
+        print(
+            f"{'clients':>8} {'connected':>9} {'failed':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'missing':>7} {'HTTP call p50':>13}"
+        )
+        held = 0
+        try:
+            clients = args.start
+            while clients <= args.max:
+                connected, failed, lat, missing, call_p50 = run_round(
+                    server, headers, clients, args.calls, args.per_worker, worker
+                )
+                if lat:
+                    p50, p99, worst = pct(lat, 50), pct(lat, 99), max(lat)
+                    print(
+                        f"{clients:>8} {connected:>9} {failed:>6} {p50:>8.1f} {p99:>8.1f} {worst:>8.1f} {missing:>7} {call_p50:>13.1f}",
+                        flush=True,
+                    )
+                else:
+                    p99 = float("inf")
+                    print(
+                        f"{clients:>8} {connected:>9} {failed:>6} {'-':>8} {'-':>8} {'-':>8} {missing:>7} {call_p50:>13.1f}",
+                        flush=True,
+                    )
+                if failed or missing or p99 > args.target_ms:
+                    reason = (
+                        "connections failed"
+                        if failed
+                        else "events missing"
+                        if missing
+                        else "p99 over target"
+                    )
+                    print(f"degraded at {clients} clients ({reason})")
+                    break
+                held = clients
+                clients += args.step
+            print(f"one `qms serve` held {held} display clients within p99 ≤ {args.target_ms} ms")
+            if lat:
+                print(f"median of the last round: {statistics.median(lat):.1f} ms")
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
