@@ -195,6 +195,27 @@ def admin_user(create_user):
 
 
 @pytest.fixture
+def login(client):
+    """login(username, password) through the real form, CSRF token included; returns the response."""
+    import re
+
+    def do_login(username, password, next_url="/admin"):
+        html = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+        return client.post(
+            "/login",
+            data={
+                "csrf_token": token,
+                "username": username,
+                "password": password,
+                "next": next_url,
+            },
+        )
+
+    return do_login
+
+
+@pytest.fixture
 def issue(client):
     """issue("A", priority=None) → ticket dict, through the public API."""
 
