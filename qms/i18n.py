@@ -21,7 +21,15 @@ def t(vi, en):
     return en if current_lang() == "en" else vi
 
 
+def minutes(value):
+    """6.5 → '6,5' (Vietnamese decimal comma); None → '–'."""
+    if value is None:
+        return "–"
+    return f"{value:.1f}".replace(".", ",")
+
+
 def init_app(app):
+    app.add_template_filter(minutes, "minutes")
     app.add_template_global(t, "t")
     app.add_template_global(current_lang, "current_lang")
 
