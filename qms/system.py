@@ -40,6 +40,13 @@ def font_dir():
 
 
 def init_app(app):
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
     @app.route("/assets/fonts/<name>")
     def font(name):
         if not name.startswith("BeVietnamPro-") or not name.endswith(".ttf"):

@@ -263,3 +263,10 @@ def test_device_account_is_not_staff(client, create_user, issue):
     r = client.post("/api/v1/counters/1/call-next", headers=device["headers"])
     assert r.status_code == 403 and r.get_json()["error"]["code"] == "forbidden_role"
     assert client.get("/api/v1/auth/me", headers=device["headers"]).status_code == 403
+
+
+def test_security_headers_on_every_answer(client):
+    for path in ("/api/v1/health", "/kiosk", "/login"):
+        r = client.get(path)
+        assert r.headers["X-Content-Type-Options"] == "nosniff"
+        assert r.headers["X-Frame-Options"] == "SAMEORIGIN"
