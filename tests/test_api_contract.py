@@ -270,3 +270,60 @@ def test_security_headers_on_every_answer(client):
         r = client.get(path)
         assert r.headers["X-Content-Type-Options"] == "nosniff"
         assert r.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_admin_sets_up_services_counters_and_categories(client, admin_user, officer, issue):
+    h = admin_user["headers"]
+    r = client.put("/api/v1/services/K", json={"name": "Tư pháp", "name_en": "Justice"}, headers=h)
+    assert r.status_code == 200 and r.get_json() == {
+        "code": "K",
+        "name": "Tư pháp",
+        "name_en": "Justice",
+        "active": True,
+        "waiting": 0,
+    }
+    assert (
+        client.put("/api/v1/services/K", json={"name": "X"}, headers=officer["headers"]).status_code
+        == 403
+    )
+    assert (
+        client.put("/api/v1/services/K1", json={"name": "X"}, headers=h).get_json()["error"]["code"]
+        == "invalid_code"
+    )
+    r = client.put("/api/v1/counters/5", json={"name": "Quầy 5", "services": ["K", "a"]}, headers=h)
+    assert r.status_code == 200 and r.get_json()["services"] == ["K", "A"]
+    assert (
+        client.put(
+            "/api/v1/counters/5", json={"name": "Quầy 5", "services": ["Q"]}, headers=h
+        ).status_code
+        == 422
+    )
+    assert (
+        client.put(
+            "/api/v1/counters/5", json={"name": "Quầy 5", "services": [1]}, headers=h
+        ).status_code
+        == 422
+    )
+    assert issue("K")["code"] == "K001"
+    assert (
+        client.post("/api/v1/counters/5/call-next", headers=officer["headers"]).get_json()[
+            "ticket"
+        ]["code"]
+        == "K001"
+    )
+    # a paused service refuses new numbers with a clear message
+    client.put("/api/v1/services/K", json={"name": "Tư pháp", "active": False}, headers=h)
+    refused = client.post("/api/v1/tickets", json={"service": "K"})
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "service_inactive"
+    r = client.put(
+        "/api/v1/priorities/veteran", json={"name": "Cựu chiến binh", "position": 5}, headers=h
+    )
+    assert r.status_code == 200 and r.get_json()["name"] == "Cựu chiến binh"
+    assert issue("A", priority="veteran")["priority"] == "veteran"
+    client.put(
+        "/api/v1/priorities/veteran", json={"name": "Cựu chiến binh", "active": False}, headers=h
+    )
+    assert (
+        client.post("/api/v1/tickets", json={"service": "A", "priority": "veteran"}).status_code
+        == 422
+    )

@@ -239,3 +239,103 @@ def init_app(app):
 
     app.extensions["qms_kiosk_limiter"] = SlidingWindowLimiter(app.config["KIOSK_RATE_LIMIT"])
     background.register(app, "housekeeping", _housekeeping)
+
+
+# --- set-up (admin) ---------------------------------------------------------------------
+
+SERVICE_BODY = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {
+        "name": {"type": "string", "maxLength": 200},
+        "name_en": {"type": "string", "maxLength": 200},
+        "active": {"type": "boolean", "default": True},
+        "position": {"type": "integer", "minimum": 0, "maximum": 999, "default": 0},
+    },
+}
+COUNTER_SETUP_BODY = {
+    "type": "object",
+    "required": ["name", "services"],
+    "properties": {
+        "name": {"type": "string", "maxLength": 100},
+        "services": {
+            "type": "array",
+            "description": "service codes, in the order the counter serves them",
+        },
+    },
+}
+PRIORITY_BODY = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {
+        "name": {"type": "string", "maxLength": 100},
+        "name_en": {"type": "string", "maxLength": 100},
+        "icon": {"type": "string", "maxLength": 40},
+        "active": {"type": "boolean", "default": True},
+        "position": {"type": "integer", "minimum": 0, "maximum": 999, "default": 0},
+    },
+}
+
+
+@api_route(
+    "/services/<code>",
+    ["PUT"],
+    summary="Create or change a service (admin)",
+    roles=("admin",),
+    body=SERVICE_BODY,
+    tag="setup",
+)
+def put_service(code, data):
+    from qms.queue.queries import services_list
+
+    code = operations.upsert_service(
+        code, data["name"], data.get("name_en") or "", data["active"], data["position"]
+    )
+    return next(s for s in services_list() if s["code"] == code)
+
+
+@api_route(
+    "/counters/<int:number>",
+    ["PUT"],
+    summary="Create or change a counter and its services (admin)",
+    roles=("admin",),
+    body=COUNTER_SETUP_BODY,
+    tag="setup",
+)
+def put_counter(number, data):
+    from qms.errors import Invalid
+
+    codes = data["services"]
+    if not all(isinstance(c, str) for c in codes) or not 1 <= number <= 999:
+        raise Invalid(
+            "services phải là danh sách mã lĩnh vực. services must be a list of codes.",
+            "invalid_services",
+        )
+    operations.upsert_counter(number, data["name"], [c.upper() for c in codes])
+    return queries.get_counter(number)
+
+
+@api_route(
+    "/priorities/<code>",
+    ["PUT"],
+    summary="Create or change a priority category (admin)",
+    roles=("admin",),
+    body=PRIORITY_BODY,
+    tag="setup",
+)
+def put_priority(code, data):
+    from qms.errors import Invalid
+
+    if not code.isidentifier() or len(code) > 20:
+        raise Invalid("Mã đối tượng ưu tiên không hợp lệ. Invalid category code.", "invalid_code")
+    operations.upsert_priority(
+        code,
+        data["name"],
+        data.get("name_en") or "",
+        data.get("icon") or "",
+        data["position"],
+        data["active"],
+    )
+    return next(
+        (c for c in queries.priority_categories(active_only=False) if c["code"] == code), None
+    )

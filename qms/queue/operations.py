@@ -595,6 +595,12 @@ def upsert_service(code, name_vi, name_en="", is_active=True, position=0):
 
 
 def upsert_counter(number, name, service_codes):
+    if not (name or "").strip():
+        raise Invalid("Tên quầy không được để trống. Counter name is required.", "invalid_name")
+    if len(set(service_codes)) != len(service_codes):
+        raise Invalid(
+            "Một lĩnh vực chỉ được liệt kê một lần. A service is listed twice.", "duplicate_service"
+        )
     with get_db().write() as s:
         counter = s.scalar(select(Counter).where(Counter.number == number))
         if counter is None:
