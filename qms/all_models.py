@@ -2,4 +2,5 @@
 
 from qms import models  # noqa: F401
 from qms.auth import models as auth_models  # noqa: F401
+from qms.incidents import models as incident_models  # noqa: F401
 from qms.queue import models as queue_models  # noqa: F401

@@ -1,0 +1,23 @@
+"""`qms incidents …` commands."""
+
+import click
+from flask.cli import with_appcontext
+
+
+@click.group("incidents")
+def incidents_group():
+    """The contingency plan's incident module."""
+
+
+@incidents_group.command("seed")
+@with_appcontext
+def seed_command():
+    """Add the plan's incident types 2.1–2.9 if any is missing (idempotent)."""
+    from qms.incidents.operations import ensure_catalogue
+
+    added = ensure_catalogue()
+    click.echo(f"Incident types added: {added}")
+
+
+def init_app(app):
+    app.cli.add_command(incidents_group)

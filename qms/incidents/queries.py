@@ -1,0 +1,262 @@
+"""Incident reads: the catalogue, the book with its filters, one incident with its timeline."""
+
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from qms.auth.models import User
+from qms.extensions import get_db
+from qms.incidents.models import (
+    OPEN_STATUSES,
+    STATUSES,
+    Incident,
+    IncidentEvent,
+    IncidentQuarterNote,
+    IncidentType,
+)
+from qms.models import Notice, utcnow
+from qms.timeutil import iso, utc_from_local_date
+
+STATUS_LABELS = {
+    "reported": ("Mới báo", "Reported"),
+    "handling": ("Đang xử lý", "Handling"),
+    "escalated": ("Đã chuyển cấp", "Escalated"),
+    "resolved": ("Đã khắc phục", "Resolved"),
+    "closed": ("Đã đóng", "Closed"),
+}
+CATEGORY_LABELS = {"simple": ("Sự cố đơn giản", "Simple"), "complex": ("Sự cố phức tạp", "Complex")}
+
+
+def type_dict(item):
+    return {
+        "code": item.code,
+        "title": item.title,
+        "title_en": item.title_en,
+        "category": item.category,
+        "symptoms": item.symptoms,
+        "steps": list(item.steps or []),
+        "responsible": item.responsible,
+        "contacts": list(item.contacts or []),
+        "position": item.position,
+        "active": item.is_active,
+    }
+
+
+def _code_key(code):
+    return tuple(int(p) if p.isdigit() else 0 for p in code.split("."))
+
+
+def incident_types(active_only=False):
+    from qms.incidents.operations import catalogue_ready
+
+    catalogue_ready()
+    with get_db().read() as s:
+        stmt = select(IncidentType)
+        if active_only:
+            stmt = stmt.where(IncidentType.is_active.is_(True))
+        items = [type_dict(t) for t in s.scalars(stmt)]
+    return sorted(items, key=lambda t: _code_key(t["code"]))
+
+
+def get_type(code):
+    from qms.incidents.operations import catalogue_ready
+
+    catalogue_ready()
+    with get_db().read() as s:
+        item = s.get(IncidentType, code)
+        return type_dict(item) if item else None
+
+
+def _iso_utc_text(text):
+    """Timestamps kept inside JSON columns are naive UTC ISO strings."""
+    return iso(datetime.fromisoformat(text)) if text else None
+
+
+def minutes_between(start, end):
+    if start is None or end is None:
+        return None
+    return max(0, round((end - start).total_seconds() / 60))
+
+
+def paper_after_minutes():
+    return int(current_app.config.get("INCIDENT_PAPER_AFTER_MINUTES", 30))
+
+
+def incident_dict(incident, kind, now=None, notice_active=None):
+    now = now or utcnow()
+    is_open = incident.status in OPEN_STATUSES
+    end = incident.resolved_dt or (None if not is_open else now)
+    open_minutes = minutes_between(incident.occurred_dt, end) if end else None
+    return {
+        "id": incident.id,
+        "type": {
+            "code": kind.code,
+            "title": kind.title,
+            "title_en": kind.title_en,
+            "category": kind.category,
+        },
+        "status": incident.status,
+        "is_open": is_open,
+        "description": incident.description,
+        "scope": incident.scope,
+        "source_key": incident.source_key,
+        "is_drill": incident.is_drill,
+        "is_automatic": incident.is_automatic,
+        "needs_confirmation": incident.needs_confirmation,
+        "occurred_at": iso(incident.occurred_dt),
+        "reported_at": iso(incident.reported_dt),
+        "reporter": {"id": incident.reporter_id, "name": incident.reporter_name},
+        "checklist": [
+            {
+                "n": n,
+                "text": step["text"],
+                "done": bool(step.get("done")),
+                "done_at": _iso_utc_text(step.get("done_dt")),
+                "done_by": step.get("done_by"),
+            }
+            for n, step in enumerate(incident.checklist or [], start=1)
+        ],
+        "escalations": [
+            {**entry, "at": _iso_utc_text(entry.get("at"))} for entry in incident.escalations or []
+        ],
+        "escalated_at": iso(incident.escalated_dt),
+        "resolution": incident.resolution,
+        "resolved_at": iso(incident.resolved_dt),
+        "closed_at": iso(incident.closed_dt),
+        "outcome": incident.outcome or None,
+        "duration_minutes": minutes_between(incident.occurred_dt, incident.resolved_dt),
+        "open_minutes": open_minutes,
+        "notice": (
+            {"id": incident.notice_id, "active": notice_active}
+            if incident.notice_id is not None
+            else None
+        ),
+        "suggest_escalation": (
+            is_open
+            and kind.category == "complex"
+            and not incident.escalations
+            and not incident.needs_confirmation
+        ),
+        "paper_since": iso(incident.paper_dt),
+        "suggest_paper": bool(
+            is_open
+            and incident.paper_dt is None
+            and open_minutes is not None
+            and open_minutes >= paper_after_minutes()
+        ),
+    }
+
+
+def _rows(s, stmt):
+    now = utcnow()
+    types = {t.code: t for t in s.scalars(select(IncidentType))}
+    return [incident_dict(i, types[i.type_code], now) for i in s.scalars(stmt)]
+
+
+def list_incidents(
+    status=None, type_code=None, date_from=None, date_to=None, drill=None, limit=500
+):
+    """status: 'open', 'closed' (resolved or closed) or one status; dates are local days."""
+    stmt = select(Incident)
+    if status == "open":
+        stmt = stmt.where(Incident.status.in_(OPEN_STATUSES))
+    elif status == "closed":
+        stmt = stmt.where(Incident.status.in_(("resolved", "closed")))
+    elif status in STATUSES:
+        stmt = stmt.where(Incident.status == status)
+    if type_code:
+        stmt = stmt.where(Incident.type_code == type_code)
+    if date_from:
+        stmt = stmt.where(Incident.occurred_dt >= utc_from_local_date(date_from))
+    if date_to:
+        stmt = stmt.where(Incident.occurred_dt < utc_from_local_date(date_to, end=True))
+    if drill is not None:
+        stmt = stmt.where(Incident.is_drill.is_(bool(drill)))
+    stmt = stmt.order_by(Incident.occurred_dt.desc(), Incident.id.desc()).limit(limit)
+    with get_db().read() as s:
+        rows = _rows(s, stmt)
+    # open incidents first, newest first within each group
+    return sorted(rows, key=lambda r: not r["is_open"])
+
+
+def get_incident(incident_id, with_timeline=True):
+    with get_db().read() as s:
+        incident = s.get(Incident, incident_id)
+        if incident is None:
+            return None
+        kind = s.get(IncidentType, incident.type_code)
+        notice_active = None
+        if incident.notice_id is not None:
+            notice = s.get(Notice, incident.notice_id)
+            notice_active = bool(notice and notice.is_active)
+        data = incident_dict(incident, kind, notice_active=notice_active)
+        if incident.notice_id is not None and notice_active:
+            data["notice"]["text"] = s.get(Notice, incident.notice_id).text_vi
+        if with_timeline:
+            from qms.incidents.attachments import attachments_of
+
+            data["type"] = type_dict(kind)
+            data["timeline"] = timeline(s, incident_id)
+            data["attachments"] = attachments_of(s, incident_id)
+    return data
+
+
+def timeline(s, incident_id):
+    users = dict(s.execute(select(User.id, User.full_name)).all())
+    usernames = dict(s.execute(select(User.id, User.username)).all())
+    events = s.scalars(
+        select(IncidentEvent)
+        .where(IncidentEvent.incident_id == incident_id)
+        .order_by(IncidentEvent.event_dt, IncidentEvent.id)
+    )
+    return [
+        {
+            "id": e.id,
+            "kind": e.kind,
+            "at": iso(e.event_dt),
+            "user": (users.get(e.user_id) or usernames.get(e.user_id)) if e.user_id else None,
+            "summary": e.summary,
+            "data": e.data,
+        }
+        for e in events
+    ]
+
+
+def open_count():
+    with get_db().read() as s:
+        return len(s.scalars(select(Incident.id).where(Incident.status.in_(OPEN_STATUSES))).all())
+
+
+def incidents_between(date_from, date_to):
+    """Every incident that occurred in [date_from, date_to] (local days), oldest first."""
+    stmt = (
+        select(Incident)
+        .where(
+            Incident.occurred_dt >= utc_from_local_date(date_from),
+            Incident.occurred_dt < utc_from_local_date(date_to, end=True),
+        )
+        .order_by(Incident.occurred_dt, Incident.id)
+    )
+    with get_db().read() as s:
+        return _rows(s, stmt)
+
+
+def quarter_note(year, quarter):
+    with get_db().read() as s:
+        note = s.get(IncidentQuarterNote, (year, quarter))
+        if note is None:
+            return {"proposals": "", "number": "", "updated_at": None}
+        return {
+            "proposals": note.proposals,
+            "number": note.number,
+            "updated_at": iso(note.updated_dt),
+        }
+
+
+def quarter_bounds(year, quarter):
+    first = date(year, 3 * (quarter - 1) + 1, 1)
+    last = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    from datetime import timedelta
+
+    return first, last - timedelta(days=1)
