@@ -2,5 +2,7 @@
 
 from qms import models  # noqa: F401
 from qms.auth import models as auth_models  # noqa: F401
+from qms.devices import models as device_models  # noqa: F401
+from qms.fallback import models as fallback_models  # noqa: F401
 from qms.incidents import models as incident_models  # noqa: F401
 from qms.queue import models as queue_models  # noqa: F401

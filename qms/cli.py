@@ -58,6 +58,10 @@ def serve_command(host, port, threads):
             "The database is not initialised or not up to date: run `qms init` first.", err=True
         )
         sys.exit(2)
+    for check in current_app.extensions.get("qms_startup_checks", []):
+        problem = check(cfg)  # e.g. an unknown printer URL scheme: fail now, clearly
+        if problem:
+            raise click.ClickException(problem)
     missing = missing_speech_segments()
     if missing:
         click.echo(f"Warning: announcement audio lacks {', '.join(missing)}: run `qms speech generate`.", err=True)

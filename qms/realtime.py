@@ -3,7 +3,8 @@
 - ``display``: every public client (displays, kiosks): ``board`` and ``ticket_called``;
 - ``counter:<n>``: staff pages of counter n: ``counter_state``;
 - ``ticket:<token>``: a citizen's tracking page: ``ticket`` updates of that ticket only;
-- ``staff``: logged-in staff: ``incident`` and ``device`` events.
+- ``staff``: logged-in staff: ``incident`` and ``device`` events;
+- ``display`` also gets ``print_status`` {ticket_id, state, kiosk} for the kiosk's paper line.
 """
 
 import logging
@@ -140,6 +141,14 @@ def init_app(app):
     signals.device_failed.connect(on_staff_event("device_failed"), sender=app, weak=False)
     signals.device_recovered.connect(on_staff_event("device_recovered"), sender=app, weak=False)
     signals.fallback_status.connect(on_staff_event("fallback_status"), sender=app, weak=False)
+
+    def on_print(sender, ticket_id, state, kiosk=None, **_):
+        # kiosks are display-class clients: they match ticket_id against the ticket they show
+        socketio.emit(
+            "print_status", {"ticket_id": ticket_id, "state": state, "kiosk": kiosk}, to="display"
+        )
+
+    signals.print_changed.connect(on_print, sender=app, weak=False)
     _register_handlers()
 
 

@@ -19,6 +19,8 @@ mode_changed = _signals.signal("mode-changed")  # old, new, reason, user, automa
 notices_changed = _signals.signal("notices-changed")  # nothing
 device_failed = _signals.signal("device-failed")  # device, kind, message, data
 device_recovered = _signals.signal("device-recovered")  # device, kind, message
+# ticket_id, job_id, status (job), state (printing|printed|failed: the kiosk's line), kiosk
+print_changed = _signals.signal("print-changed")
 incident_changed = _signals.signal("incident-changed")  # incident (dict), action
 fallback_status = _signals.signal(
     "fallback-status"

@@ -1,0 +1,173 @@
+"""The server's own print worker: one per deployment (lease), run by `qms serve` only.
+
+Each step prints the oldest due job for target "local" (strictly in order: a job waiting for
+its backoff holds the ones behind it), or, when idle, asks the printer for its status
+(DLE EOT) so paper-out is noticed before the next citizen. Requests never print.
+"""
+
+import logging
+import os
+import socket
+import time
+import uuid
+from datetime import timedelta
+
+from printer_drivers import (
+    PrinterError,
+    encode_ticket,
+    get_profile,
+    query_status,
+    render_ticket,
+    send_job,
+    transport_from_url,
+)
+from qms.db import try_acquire_lease
+from qms.extensions import get_db
+from qms.models import utcnow
+
+from . import operations
+from .models import DeviceState
+from .payload import classify_error, status_report, ticket_data
+
+log = logging.getLogger(__name__)
+LEASE = "printer"
+
+
+def _transport(app):
+    """A fresh transport per job; tests may put a printer_drivers DummyTransport in extensions."""
+    fixed = app.extensions.get("qms_printer_transport")
+    return fixed if fixed is not None else transport_from_url(app.config["PRINTER"])
+
+
+def render_job(app, payload):
+    profile = get_profile(app.config["PRINTER_PROFILE"])
+    image = render_ticket(ticket_data(payload), profile.width_dots)
+    return encode_ticket(image, profile)
+
+
+def _device_state(device):
+    with get_db().read() as s:
+        row = s.get(DeviceState, device)
+        return (row.state, row.kind) if row else ("unknown", None)
+
+
+class LocalWorker:
+    """State between steps (last status poll); step() is what the loop and the tests call."""
+
+    def __init__(self, app, holder=None):
+        self.app = app
+        self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.last_poll = None
+        self.last_housekeeping = None
+
+    def step(self, now=None):
+        """One pass; returns {"action", "job", "delay"} (delay: seconds until worth calling again)."""
+        app = self.app
+        now = now or utcnow()
+        if self.last_housekeeping is None or now - self.last_housekeeping >= timedelta(seconds=5):
+            self.last_housekeeping = now
+            operations.expire_jobs(now)
+            operations.agent_watchdog(now)
+        if not app.config.get("PRINTER"):
+            return {"action": "idle", "job": None, "delay": 5.0}
+        job, due = operations.next_local_job(now)
+        if job is not None and not due:
+            wait = (job["next_attempt_dt"] - now).total_seconds()
+            if self._poll_due(now, failed=True):
+                self.poll_status(now)
+                job, due = operations.next_local_job(now)
+            if job is not None and not due:
+                poll = float(app.config["PRINTER_RETRY_POLL"])
+                return {"action": "backoff", "job": job["id"], "delay": max(0.05, min(wait, poll))}
+        if job is None:
+            if self._poll_due(now):
+                self.poll_status(now)
+                return {"action": "polled", "job": None, "delay": 1.0}
+            return {"action": "idle", "job": None, "delay": 1.0}
+        return self.print_job(job, now)
+
+    def _poll_due(self, now, failed=None):
+        cfg = self.app.config
+        if failed is None:
+            failed = _device_state(operations.LOCAL_DEVICE)[0] == "failed"
+        interval = float(cfg["PRINTER_RETRY_POLL" if failed else "PRINTER_STATUS_INTERVAL"])
+        return self.last_poll is None or now - self.last_poll >= timedelta(seconds=interval)
+
+    def print_job(self, job, now):
+        app = self.app
+        claimed = operations.claim(job["id"], self.holder, now)
+        if claimed is None:
+            return {"action": "lost", "job": job["id"], "delay": 0.0}
+        try:
+            raw = render_job(app, claimed["payload"])
+            send_job(
+                _transport(app),
+                raw,
+                require_status=bool(app.config["PRINTER_REQUIRE_STATUS"]),
+                status_timeout=float(app.config["PRINTER_STATUS_TIMEOUT"]),
+            )
+        except Exception as exc:  # printer errors and render bugs alike stay out of requests
+            kind, retry = classify_error(exc) if isinstance(exc, PrinterError) else ("error", False)
+            message = f"{type(exc).__name__}: {exc}"[:300]
+            log.warning("print job %s failed: %s", job["id"], message)
+            result = operations.finish(job["id"], False, error=message, retry=retry, now=now)
+            operations.set_device_state(
+                operations.LOCAL_DEVICE, "failed", kind, message, seen=True, now=now
+            )
+            self.last_poll = now  # the attempt told us as much as a status poll would
+            return {"action": "failed", "job": job["id"], "delay": 0.05, "result": result}
+        result = operations.finish(job["id"], True, now=now)
+        operations.set_device_state(operations.LOCAL_DEVICE, "ok", seen=True, now=now)
+        self.last_poll = now
+        return {"action": "printed", "job": job["id"], "delay": 0.0, "result": result}
+
+    def poll_status(self, now=None):
+        """DLE EOT where the transport can read; a recovery releases the waiting jobs at once."""
+        app = self.app
+        now = now or utcnow()
+        self.last_poll = now
+        try:
+            status = query_status(_transport(app), float(app.config["PRINTER_STATUS_TIMEOUT"]))
+        except PrinterError as exc:
+            state, kind, message = "failed", classify_error(exc)[0], str(exc)
+        else:
+            state, kind, message = status_report(status)
+            if state is None and status.state == "unknown" and app.config["PRINTER_REQUIRE_STATUS"]:
+                state, kind = "failed", "offline"
+        if state is None:
+            return None
+        transition = operations.set_device_state(
+            operations.LOCAL_DEVICE, state, kind, message, seen=True, now=now
+        )
+        if transition == "recovered":
+            operations.retry_now(operations.LOCAL, now)
+        return state
+
+
+def run(app, stop):
+    """The background loop: lease, step, sleep until woken by a new job or the next due time."""
+    worker = LocalWorker(app)
+    rt = operations.runtime(app)
+    lease_seconds = 30.0
+    renewed = 0.0
+    holding = False
+    while not stop.is_set():
+        delay = 1.0
+        with app.app_context():
+            try:
+                if time.monotonic() - renewed > lease_seconds / 3 or not holding:
+                    was = holding
+                    holding = try_acquire_lease(get_db(), LEASE, worker.holder, lease_seconds)
+                    renewed = time.monotonic() if holding else 0.0
+                    if holding and not was:
+                        operations.fail_interrupted_local(worker.holder)
+                if holding:
+                    rt.local_wake.clear()
+                    delay = worker.step()["delay"]
+                else:
+                    delay = 5.0
+            except Exception:  # the loop must outlive any single failure (database busy, …)
+                log.exception("print worker step failed")
+                delay = 2.0
+        if delay > 0:
+            rt.local_wake.wait(min(delay, 5.0))
