@@ -120,34 +120,41 @@ def run_round(server, headers, clients, calls, per_worker, worker=client_worker)
     time.sleep(1.0)  # let the last connections settle into the display room
 
     session = requests.Session()
-    for _ in range(calls):
-        r = session.post(server.url + "/api/v1/tickets", json={"service": "A"}, timeout=10)
-        r.raise_for_status()
-    starts, call_ms = {}, []
-    for _ in range(calls):
-        t0 = time.monotonic()
-        r = session.post(
-            server.url + "/api/v1/counters/1/call-next", json={}, headers=headers, timeout=10
-        )
-        call_ms.append((time.monotonic() - t0) * 1000)
-        r.raise_for_status()
-        starts[r.json()["ticket"]["code"]] = t0
-        time.sleep(0.25)  # calls come seconds apart in a centre; keep them from overlapping
+    starts, call_ms, http_error = {}, [], None
+    try:
+        for _ in range(calls):
+            r = session.post(server.url + "/api/v1/tickets", json={"service": "A"}, timeout=10)
+            r.raise_for_status()
+        for _ in range(calls):
+            t0 = time.monotonic()
+            r = session.post(
+                server.url + "/api/v1/counters/1/call-next", json={}, headers=headers, timeout=10
+            )
+            call_ms.append((time.monotonic() - t0) * 1000)
+            r.raise_for_status()
+            starts[r.json()["ticket"]["code"]] = t0
+            time.sleep(0.25)  # calls come seconds apart in a centre; keep them from overlapping
+    except requests.RequestException as exc:  # every server thread is held by a websocket
+        http_error = type(exc).__name__
     time.sleep(2.0)
     done.set()
-    latencies, missing = [], 0
+    latencies = []
     for _ in workers:
         received = results.get(timeout=120)
         for code, t0 in starts.items():
             times = received.get(code, [])
             latencies.extend((t - t0) * 1000 for t in times)
-    expected = connected * calls
-    missing = expected - len(latencies)
+    missing = connected * len(starts) - len(latencies)
     for p in workers:
         p.join(30)
-    # complete the called ticket so the next round starts clean
-    session.post(server.url + "/api/v1/counters/1/complete", json={}, headers=headers, timeout=10)
-    return connected, failed, latencies, missing, statistics.median(call_ms)
+        if p.is_alive():
+            p.terminate()
+    if http_error is None:  # complete the called ticket so the next round starts clean
+        session.post(
+            server.url + "/api/v1/counters/1/complete", json={}, headers=headers, timeout=10
+        )
+    call_p50 = statistics.median(call_ms) if call_ms else float("nan")
+    return connected, failed + (http_error is not None), latencies, missing, call_p50, http_error
 
 
 def main():
@@ -183,40 +190,39 @@ def main():
         print(
             f"{'clients':>8} {'connected':>9} {'failed':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'missing':>7} {'HTTP call p50':>13}"
         )
-        held = 0
+        within_target = held = 0
         try:
             clients = args.start
             while clients <= args.max:
-                connected, failed, lat, missing, call_p50 = run_round(
+                connected, failed, lat, missing, call_p50, http_error = run_round(
                     server, headers, clients, args.calls, args.per_worker, worker
                 )
-                if lat:
-                    p50, p99, worst = pct(lat, 50), pct(lat, 99), max(lat)
-                    print(
-                        f"{clients:>8} {connected:>9} {failed:>6} {p50:>8.1f} {p99:>8.1f} {worst:>8.1f} {missing:>7} {call_p50:>13.1f}",
-                        flush=True,
-                    )
-                else:
-                    p99 = float("inf")
-                    print(
-                        f"{clients:>8} {connected:>9} {failed:>6} {'-':>8} {'-':>8} {'-':>8} {missing:>7} {call_p50:>13.1f}",
-                        flush=True,
-                    )
-                if failed or missing or p99 > args.target_ms:
+                p99 = pct(lat, 99) if lat else float("inf")
+                cells = (
+                    f"{pct(lat, 50):>8.1f} {p99:>8.1f} {max(lat):>8.1f}"
+                    if lat
+                    else f"{'-':>8} {'-':>8} {'-':>8}"
+                )
+                print(
+                    f"{clients:>8} {connected:>9} {failed:>6} {cells} {missing:>7} {call_p50:>13.1f}",
+                    flush=True,
+                )
+                if failed or missing:
                     reason = (
-                        "connections failed"
+                        f"HTTP calls starved ({http_error})"
+                        if http_error
+                        else "connections failed"
                         if failed
                         else "events missing"
-                        if missing
-                        else "p99 over target"
                     )
-                    print(f"degraded at {clients} clients ({reason})")
+                    print(f"failed at {clients} clients: {reason}")
                     break
+                if p99 <= args.target_ms and within_target == held:  # no round over target yet
+                    within_target = clients
                 held = clients
                 clients += args.step
-            print(f"one `qms serve` held {held} display clients within p99 ≤ {args.target_ms} ms")
-            if lat:
-                print(f"median of the last round: {statistics.median(lat):.1f} ms")
+            print(f"p99 ≤ {args.target_ms} ms held up to {within_target} clients")
+            print(f"every event delivered, no connection refused, up to {held} clients")
         finally:
             server.stop()
 

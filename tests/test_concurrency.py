@@ -23,11 +23,13 @@ def _issue_worker(config, service, count, queue):
 def _call_worker(config, counter, queue, start):
     from qms import create_app
     from qms.queue.operations import call_next
+    from qms.queue.queries import get_counter
 
     app = create_app(config)
     called = []
-    start.wait(30)
     with app.app_context():
+        get_counter(counter)  # warm: connections open, statements compiled
+        start.wait(60)  # both processes ready: they race from here
         while True:
             ticket = call_next(counter)["ticket"]
             if ticket is None:
@@ -70,15 +72,14 @@ def test_processes_issue_unique_gapless_numbers(app):
 def test_two_counters_calling_at_once_never_share_a_ticket(app):
     from qms.queue.operations import issue_ticket
 
-    issued = {issue_ticket(service)["id"] for service in ("A", "B") * 40}
+    issued = {issue_ticket(service)["id"] for service in ("A", "B") * 150}
     ctx = mp.get_context("spawn")
-    start = ctx.Event()
+    start = ctx.Barrier(2)
     queue = ctx.Queue()
     # counters 1 (A, B) and 4 (T, B, A) serve the same services
     procs = [ctx.Process(target=_call_worker, args=(_config(app), n, queue, start)) for n in (1, 4)]
     for p in procs:
         p.start()
-    start.set()
     results = dict(queue.get(timeout=120) for _ in procs)
     for p in procs:
         p.join(30)

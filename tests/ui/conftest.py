@@ -1,0 +1,113 @@
+"""Fixtures for the page tests: a real `qms serve`, staff on it, and Debian's chromium."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.live import LiveServer
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--autoplay-policy=no-user-gesture-required",
+]
+SIZES = {
+    "kiosk": {"width": 1080, "height": 1920},
+    "counter": {"width": 1366, "height": 768},
+    "display": {"width": 1920, "height": 1080},
+    "phone": {"width": 390, "height": 844},
+}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+OFFICER = ("officer1", "counter-pass-42")
+WAIT_MS = 20_000  # generous: waits for behaviour, never asserts on speed
+
+
+@pytest.fixture
+def live(tmp_path):
+    server = LiveServer(tmp_path / "live")
+    server.init()
+    server.qms("user", "add", OFFICER[0], "--role", "officer", "--password", OFFICER[1])
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def api(live):
+    """api(method, path, json=None, staff=False) against the live server."""
+    headers = {}
+
+    def call(method, path, json=None, staff=False):
+        if staff and not headers:
+            headers.update(live.token(*OFFICER))
+        return requests.request(
+            method, live.url + path, json=json, headers=headers if staff else {}, timeout=10
+        )
+
+    return call
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(url, size) → a page in its own context; page errors fail the test."""
+    contexts, errors = [], []
+
+    def factory(url, size):
+        context = browser.new_context(viewport=SIZES[size], locale="vi-VN")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        page.on("pageerror", lambda exc: errors.append(f"{size}: {exc}"))
+        page.goto(url)
+        return page
+
+    yield factory
+    for context in contexts:
+        context.close()
+    assert not errors, errors
+
+
+@pytest.fixture
+def screenshot(tmp_path):
+    """screenshot(page, name): into docs/screenshots when QMS_SCREENSHOTS=1, else tmp."""
+    target = SCREENSHOTS if os.environ.get("QMS_SCREENSHOTS") == "1" else tmp_path
+    target.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        page.wait_for_timeout(400)  # let fonts and the last transition settle for the image
+        path = target / f"{name}.png"
+        page.screenshot(path=str(path))
+        return path
+
+    return take
+
+
+def login_form(client, username, password):
+    """Log a Flask test client in through the real /login form (CSRF token and all)."""
+    html = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    response = client.post(
+        "/login",
+        data={"csrf_token": token, "username": username, "password": password, "next": "/counter"},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return client
