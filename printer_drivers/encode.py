@@ -165,7 +165,7 @@ def encode_image(image: Image.Image, band_rows: int = 255) -> bytes:
     step = band_rows if band_rows > 0 else mono.height
     printer = Dummy()
     # the profile's paper width: without it python-escpos warns on every image
-    printer.profile.profile_data.setdefault("media", {}).setdefault("width", {})["pixel"] = (
+    printer.profile.profile_data.setdefault("media", {}).setdefault("width", {})["pixels"] = (
         mono.width
     )
     printer.image(mono, impl="bitImageRaster", fragment_height=min(step, _MAX_16), center=False)
