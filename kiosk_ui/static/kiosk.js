@@ -18,6 +18,7 @@
       printing: "Vé giấy đang được in… Nếu không nhận được vé, xin chụp màn hình hoặc đến bàn hướng dẫn.",
       printed: "Vé giấy đã được in. Xin mời nhận vé bên dưới.",
       printFailed: "Máy in đang gặp sự cố. Xin chụp màn hình này hoặc đến bàn hướng dẫn.",
+      printNone: "Xin ghi nhớ số thứ tự hoặc chụp màn hình này, rồi chờ gọi số.",
       done: "Xong", countdown: "Tự động quay lại sau {n} giây",
       standbyTitle: "Xin mời lấy số tại máy bấm số chính",
       standbyText: "Máy này đang ở chế độ dự phòng. Cán bộ hướng dẫn sẵn sàng hỗ trợ quý vị.",
@@ -40,6 +41,7 @@
       printing: "Your paper ticket is printing… If you do not get it, take a photo of this screen or go to the help desk.",
       printed: "Your paper ticket is printed. Please take it below.",
       printFailed: "The printer has a problem. Please take a photo of this screen or go to the help desk.",
+      printNone: "Please remember your number or take a photo of this screen, then wait to be called.",
       done: "Done", countdown: "Back to start in {n} s",
       standbyTitle: "Please take a number at the main ticket machine",
       standbyText: "This kiosk is on standby. The help desk is ready to assist you.",
@@ -199,7 +201,8 @@
     lastTicket = t;
     var path = (t.track_url || "").replace(/^https?:\/\/[^/]+/, "");
     $("t-qr").src = path + "/qr.svg";
-    setPrintStatus("printing");
+    // no "print" in the answer: this kiosk has no printer, the screen is the ticket
+    setPrintStatus(t.print ? (t.print.state || "printing") : "none");
     renderTicket(t);
     show("ticket");
     remaining = CFG.returnSeconds || 10;
@@ -216,7 +219,8 @@
   function setPrintStatus(state) {
     var el = $("print-status");
     el.setAttribute("data-state", state);
-    $("print-text").setAttribute("data-t", state === "printed" ? "printed" : state === "failed" ? "printFailed" : "printing");
+    var key = {printed: "printed", failed: "printFailed", none: "printNone"}[state] || "printing";
+    $("print-text").setAttribute("data-t", key);
     $("print-text").textContent = tr($("print-text").getAttribute("data-t"));
   }
 

@@ -32,7 +32,10 @@ WAIT_MS = 20_000  # generous: waits for behaviour, never asserts on speed
 
 @pytest.fixture
 def live(tmp_path):
-    server = LiveServer(tmp_path / "live")
+    # a printer that always works (raw bytes into a file): the kiosk's paper line goes live
+    printer = tmp_path / "printer.bin"
+    server = LiveServer(tmp_path / "live", env={"QMS_PRINTER": f"file:{printer}"})
+    server.printer_path = printer
     server.init()
     server.qms("user", "add", OFFICER[0], "--role", "officer", "--password", OFFICER[1])
     server.start()

@@ -59,7 +59,10 @@ def test_kiosk_ticket_then_counter_call_reaches_display_and_phone(live, open_pag
     kiosk.wait_for_selector("#screen-ticket", state="visible")
     assert kiosk.locator("#t-code").inner_text() == "A001"
     assert kiosk.locator("#t-ahead").inner_text() == "0"
-    assert "Vé giấy đang được in" in kiosk.locator("#print-status").inner_text()
+    # the print worker prints the job and the kiosk's paper line follows it live
+    kiosk.wait_for_selector("#print-status[data-state='printed']", timeout=15000)
+    assert "Vé giấy đã được in" in kiosk.locator("#print-status").inner_text()
+    assert live.printer_path.read_bytes().startswith(b"\x1b@")
     kiosk.wait_for_function("document.getElementById('t-qr').naturalWidth > 0")
     ticket = kiosk.evaluate("window.qmsKiosk.lastTicket")
     assert ticket["code"] == "A001" and ticket["status"] == "waiting"

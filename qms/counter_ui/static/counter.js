@@ -83,7 +83,7 @@
     tickElapsed();
     var can = {
       next: c.state === "open", recall: !!t, start: !!t && t.status === "called", done: !!t,
-      no_show: !!t, transfer: !!t, pause: true
+      no_show: !!t, transfer: !!t, pause: true, reprint: !!t
     };
     document.querySelectorAll("[data-action]").forEach(function (b) { b.disabled = !can[b.getAttribute("data-action")]; });
     $("waiting-count").textContent = st.waiting.length;
@@ -110,6 +110,7 @@
     if (action === "pause") { return setState(st.counter.state === "open" ? "paused" : "open"); }
     if (action === "transfer" && !extra) { return openTransfer(); }
     if (action === "no_show" && !extra) { return openNoShow(); }
+    if (action === "reprint") { return reprint(); }
     var btn = document.querySelector('[data-action="' + action + '"]');
     if (btn && btn.disabled) return;
     var shown = st.counter.current;
@@ -137,6 +138,15 @@
       else say(err.message || S.offline, "warn");
       refresh();
     }).catch(function () { st.busy = false; say(S.offline, "warn"); setConn(false); });
+  }
+  function reprint() {
+    var t = st.counter.current; if (!t) return;
+    st.busy = true;
+    api("POST", "/api/v1/tickets/" + t.id + "/reprint", {}).then(function (res) {
+      st.busy = false;
+      if (res.status === 201) say((S.lang === "en" ? "Reprint sent for " : "Đã gửi lệnh in lại vé ") + t.code, "ok");
+      else say(((res.data || {}).error || {}).message || S.offline, "warn");
+    }).catch(function () { st.busy = false; say(S.offline, "warn"); });
   }
   function setState(state) {
     st.busy = true;
