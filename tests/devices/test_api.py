@@ -5,6 +5,8 @@ from PIL import Image
 
 from qms.devices.worker import LocalWorker
 
+pytestmark = pytest.mark.storage  # run again on PostgreSQL by `make test-postgres`
+
 
 @pytest.fixture
 def device(create_user):

@@ -10,6 +10,8 @@ from qms.devices.worker import LocalWorker
 from qms.models import utcnow
 from tests.devices.conftest import printed_urls, split_jobs
 
+pytestmark = pytest.mark.storage  # run again on PostgreSQL by `make test-postgres`
+
 
 @pytest.fixture
 def printer_app(app, fake_printer, request):

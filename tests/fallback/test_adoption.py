@@ -2,6 +2,8 @@
 
 import pytest
 
+pytestmark = pytest.mark.storage  # run again on PostgreSQL by `make test-postgres`
+
 
 def _queue(client, officer, counter=1):
     return [

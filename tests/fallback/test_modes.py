@@ -1,9 +1,12 @@
 """Mode switching: who may switch, what is recorded, outages, notices, the signal."""
 
+import pytest
 from sqlalchemy import select
 
 from qms import signals
 from qms.models import LogEntry, Notice
+
+pytestmark = pytest.mark.storage  # run again on PostgreSQL by `make test-postgres`
 
 
 def _log(db, kind="mode.switch"):

@@ -4,7 +4,10 @@ import csv
 import io
 import re
 
+import pytest
 from openpyxl import load_workbook
+
+pytestmark = pytest.mark.storage  # run again on PostgreSQL by `make test-postgres`
 
 VN_TIME = re.compile(r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}$")
 

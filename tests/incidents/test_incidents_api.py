@@ -7,6 +7,8 @@ import pytest
 from qms.models import utcnow
 from qms.timeutil import to_local
 
+pytestmark = pytest.mark.storage  # run again on PostgreSQL by `make test-postgres`
+
 
 def local_text(minutes_ago):
     return to_local(utcnow() - timedelta(minutes=minutes_ago)).strftime("%Y-%m-%dT%H:%M")

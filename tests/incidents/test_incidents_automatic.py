@@ -1,6 +1,10 @@
 """Automatic incidents from signals: printer faults, the primary QMS failing, unclean starts."""
 
+import pytest
+
 from qms import signals
+
+pytestmark = pytest.mark.storage  # run again on PostgreSQL by `make test-postgres`
 
 
 def incidents(client, headers, query=""):

@@ -9,6 +9,8 @@ from openpyxl import load_workbook
 from qms.models import utcnow
 from qms.timeutil import local_day, vn_long_date
 
+pytestmark = pytest.mark.storage  # run again on PostgreSQL by `make test-postgres`
+
 
 @pytest.fixture
 def quarter_data(report, act, officer):
