@@ -64,7 +64,10 @@ def serve_command(host, port, threads):
             raise click.ClickException(problem)
     missing = missing_speech_segments()
     if missing:
-        click.echo(f"Warning: announcement audio lacks {', '.join(missing)}: run `qms speech generate`.", err=True)
+        click.echo(
+            f"Warning: announcement audio lacks {', '.join(missing)}: run `qms speech generate`.",
+            err=True,
+        )
     run(
         host or cfg["HOST"],
         int(port or cfg["PORT"]),
@@ -80,7 +83,12 @@ def user_group():
 
 @user_group.command("add")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(["admin", "leader", "officer", "it", "device"]), help="device: a kiosk print agent's account")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "leader", "officer", "it", "device"]),
+    help="device: a kiosk print agent's account",
+)
 @click.option("--password", default=None, help="Prompted (hidden) when absent.")
 @click.option("--name", "full_name", default="", help="Full name shown on pages.")
 @with_appcontext
@@ -151,7 +159,9 @@ def speech_dir():
 
     from qms.speech import SEGMENTS_DIR
 
-    own = Path(current_app.config.get("SPEECH_DIR") or Path(current_app.config["DATA_DIR"]) / "speech")
+    own = Path(
+        current_app.config.get("SPEECH_DIR") or Path(current_app.config["DATA_DIR"]) / "speech"
+    )
     return own if own.is_dir() and any(own.glob("*.wav")) else Path(SEGMENTS_DIR)
 
 
@@ -163,8 +173,17 @@ def missing_speech_segments():
 
 
 @speech_group.command("generate")
-@click.option("--out", type=click.Path(file_okay=False), default=None, help="Default: DATA_DIR/speech (used by the server when present).")
-@click.option("--engine-cmd", default=None, help='Any TTS command with {out} and {text}, e.g. "mytts --out {out} {text}".')
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Default: DATA_DIR/speech (used by the server when present).",
+)
+@click.option(
+    "--engine-cmd",
+    default=None,
+    help='Any TTS command with {out} and {text}, e.g. "mytts --out {out} {text}".',
+)
 @click.option("--voice", default="vi", show_default=True)
 @click.option("--speed", default=140, show_default=True, type=int)
 @with_appcontext

@@ -28,7 +28,7 @@ DEFAULTS = {
     "ANNOUNCE_NUMBERS": "cardinal",  # cardinal | digits
     "ANNOUNCE_REPEAT": 2,
     "MAX_CONTENT_LENGTH": 64 * 1024,
-    "SERVE_THREADS": 256,  # one thread per websocket client under gunicorn's gthread worker
+    "SERVE_THREADS": 512,  # one thread per open websocket (displays, kiosks, counters, phones)
     "START_BACKGROUND": False,  # `qms serve` turns this on: health monitor, print worker
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,

@@ -28,8 +28,24 @@ def minutes(value):
     return f"{value:.1f}".replace(".", ",")
 
 
+def vn_time(value, seconds=True, with_date=True):
+    """ISO text or datetime → 'dd/mm/yyyy HH:MM:SS' as staff read it; '' for nothing."""
+    from datetime import datetime
+
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    fmt = ("%d/%m/%Y " if with_date else "") + ("%H:%M:%S" if seconds else "%H:%M")
+    return value.strftime(fmt)
+
+
 def init_app(app):
     app.add_template_filter(minutes, "minutes")
+    app.add_template_filter(vn_time, "vn_time")
     app.add_template_global(t, "t")
     app.add_template_global(current_lang, "current_lang")
 

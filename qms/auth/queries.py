@@ -10,7 +10,6 @@ from qms.extensions import csrf, get_db
 from qms.models import utcnow
 
 
-
 def current_user(verify_csrf=False):
     """The requesting staff member as a dict, or None for a public client."""
     header = request.headers.get("Authorization", "")

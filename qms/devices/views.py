@@ -1,7 +1,5 @@
 """The staff page /admin/devices: printer states, recent jobs, reprint by code, test print."""
 
-from datetime import datetime
-
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from qms.auth.views import login_required
@@ -28,16 +26,6 @@ STATUS_LABELS = {
     "expired": ("Hết hạn", "Expired"),
     "cancelled": ("Đã huỷ", "Cancelled"),
 }
-
-
-@bp.app_template_filter("dev_time")
-def dev_time(value):
-    if not value:
-        return ""
-    try:
-        return datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M:%S")
-    except (TypeError, ValueError):
-        return value
 
 
 @bp.route("/admin/devices")

@@ -12,19 +12,6 @@ bp = Blueprint("fallback", __name__, template_folder="templates")
 STAFF = ("officer", "leader", "it")
 
 
-@bp.app_template_filter("fallback_time")
-def fallback_time(value):
-    """ISO time with offset → dd/mm/yyyy HH:MM:SS as staff read it."""
-    from datetime import datetime
-
-    if not value:
-        return ""
-    try:
-        return datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M:%S")
-    except (TypeError, ValueError):
-        return value
-
-
 @bp.route("/admin/fallback")
 @login_required(*STAFF)
 def page():

@@ -1,6 +1,5 @@
 """Staff pages: the incident book, reporting, one incident, the catalogue, quarterly reports."""
 
-from datetime import datetime
 from pathlib import Path
 
 from flask import (
@@ -50,14 +49,6 @@ def _require(roles):
             ),
             "forbidden_role",
         )
-
-
-@bp.app_template_filter("inc_time")
-def inc_time(iso_text, with_date=True):
-    if not iso_text:
-        return ""
-    value = datetime.fromisoformat(iso_text)
-    return value.strftime("%d/%m/%Y %H:%M" if with_date else "%H:%M")
 
 
 @bp.app_template_filter("inc_minutes")
