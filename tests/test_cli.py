@@ -128,7 +128,12 @@ def test_speech_generate_with_any_engine_then_served(app, runner, client, tmp_pa
     engine.write_text(FAKE_TTS)
     assert runner.invoke(args=["speech", "check"]).exit_code == 0  # the bundled voice is complete
     result = runner.invoke(
-        args=["speech", "generate", "--engine-cmd", f"{sys.executable} {engine} --out {{out}} {{text}}"]
+        args=[
+            "speech",
+            "generate",
+            "--engine-cmd",
+            f"{sys.executable} {engine} --out {{out}} {{text}}",
+        ]
     )
     assert result.exit_code == 0, result.output
     own = tmp_path / "data" / "speech"
