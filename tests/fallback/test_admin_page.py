@@ -1,35 +1,19 @@
 """The staff page /admin/fallback: who sees what, the CSRF-protected switch and adopt forms."""
 
-import re
-
 import pytest
 from flask import g
 
+from tests.forms import csrf_from as _csrf
+from tests.forms import login_through_form
+
 
 def _fresh_csrf():
-    # the app fixture keeps one app context (and so one g) across requests: Flask-WTF would
-    # reuse the token cached on g after login cleared the session; a browser never sees that
-    g.pop("csrf_token", None)
-
-
-def _csrf(html):
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    g.pop("csrf_token", None)  # see tests/forms.py
 
 
 def _login(client, user):
-    _fresh_csrf()
-    page = client.get("/login").get_data(as_text=True)
-    response = client.post(
-        "/login",
-        data={
-            "username": user["username"],
-            "password": user["password"],
-            "csrf_token": _csrf(page),
-            "next": "/admin/fallback",
-        },
-    )
+    response, _ = login_through_form(client, user["username"], user["password"], "/admin/fallback")
     assert response.status_code == 302
-    _fresh_csrf()
 
 
 def test_page_needs_login(client):

@@ -3,7 +3,8 @@
 import re
 
 import pytest
-from flask import g
+
+from tests.forms import login_through_form
 
 
 @pytest.fixture
@@ -53,21 +54,10 @@ def login(client):
     """login(user) logs the test client in through the browser form; returns a CSRF token."""
 
     def factory(user):
-        page = client.get("/login")
-        token = csrf_from(page.get_data(as_text=True))
-        response = client.post(
-            "/login",
-            data={
-                "username": user["username"],
-                "password": user["password"],
-                "csrf_token": token,
-                "next": "/incidents",
-            },
+        response, token = login_through_form(
+            client, user["username"], user["password"], "/incidents"
         )
         assert response.status_code == 302, response.get_data(as_text=True)
-        # the test app context outlives requests, and Flask-WTF caches the token in g: the
-        # login started a new session, so forget the old token
-        g.pop("csrf_token", None)
-        return csrf_from(client.get("/incidents").get_data(as_text=True))
+        return token
 
     return factory

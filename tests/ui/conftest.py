@@ -1,12 +1,12 @@
 """Fixtures for the page tests: a real `qms serve`, staff on it, and Debian's chromium."""
 
 import os
-import re
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests.forms import login_through_form
 from tests.live import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
@@ -106,11 +106,6 @@ def screenshot(tmp_path):
 
 def login_form(client, username, password):
     """Log a Flask test client in through the real /login form (CSRF token and all)."""
-    html = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    response = client.post(
-        "/login",
-        data={"csrf_token": token, "username": username, "password": password, "next": "/counter"},
-    )
+    response, _ = login_through_form(client, username, password, "/counter")
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return client
