@@ -322,38 +322,70 @@ def _finish(s, ticket, status, counter_id, user_id, **data):
     _event(s, ticket, status, counter_id=counter_id, user_id=user_id, **data)
 
 
-def _pick_next(s, counter):
-    service_ids = [link.service_id for link in counter.links]
+# the call path's statements, built once (see issue_ticket)
+_COUNTER_ROW = select(Counter.id, Counter.number, Counter.name, Counter.state).where(
+    Counter.number == bindparam("number")
+)
+_CURRENT_ID = select(Ticket.id).where(
+    Ticket.counter_id == bindparam("counter_id"), Ticket.status.in_(ACTIVE_STATUSES)
+)
+_SERVICE_IDS = select(CounterService.service_id).where(
+    CounterService.counter_id == bindparam("counter_id")
+)
+_FINISH_DONE = (
+    update(Ticket)
+    .where(Ticket.id == bindparam("ticket_id"))
+    .values(status="done", finished_dt=bindparam("at"))
+)
+_CLAIM = (
+    update(Ticket)
+    .where(Ticket.id == bindparam("ticket_id"), Ticket.status == "waiting")
+    .values(
+        status="called",
+        counter_id=bindparam("to_counter"),
+        called_dt=bindparam("at"),
+        call_count=Ticket.call_count + 1,
+    )
+)
+_WAITING_HEAD = (
+    select(Ticket.id)
+    .where(
+        Ticket.service_id.in_(bindparam("service_ids", expanding=True)),
+        Ticket.status == "waiting",
+        Ticket.day == bindparam("day"),
+        Ticket.priority_class >= bindparam("min_class"),
+    )
+    .order_by(Ticket.priority_class, Ticket.queue_dt, Ticket.id)
+    .limit(1)
+)
+_LAST_CALLED_CLASSES = (
+    select(Ticket.priority_class)
+    .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
+    .where(TicketEvent.counter_id == bindparam("counter_id"), TicketEvent.kind == "called")
+    .order_by(TicketEvent.id.desc())
+    .limit(bindparam("k"))
+)
+
+
+def _pick_next(conn, counter_id):
+    """Id of the ticket this counter calls next: (class, queue time) across its services."""
+    service_ids = conn.execute(_SERVICE_IDS, {"counter_id": counter_id}).scalars().all()
     if not service_ids:
         return None
-    base = select(Ticket).where(
-        Ticket.service_id.in_(service_ids),
-        Ticket.status == "waiting",
-        Ticket.day == queries.today(),
-    )
-    order = (Ticket.priority_class, Ticket.queue_dt, Ticket.id)
-    is_pg = s.bind.dialect.name == "postgresql"
-
-    def first(stmt):
-        stmt = stmt.order_by(*order).limit(1)
-        if is_pg:  # another process's counter may hold the head; take the next one
-            stmt = stmt.with_for_update(skip_locked=True, of=Ticket)
-        return s.scalar(stmt)
-
+    head = _WAITING_HEAD
+    if conn.dialect.name == "postgresql":  # another process's counter may hold the head
+        head = head.with_for_update(skip_locked=True)
+    params = {"service_ids": service_ids, "day": queries.today(), "min_class": 0}
     if current_app.config["PRIORITY_POLICY"] == "ratio":
         k = int(current_app.config["PRIORITY_RATIO"])
-        last_classes = s.scalars(
-            select(Ticket.priority_class)
-            .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
-            .where(TicketEvent.counter_id == counter.id, TicketEvent.kind == "called")
-            .order_by(TicketEvent.id.desc())
-            .limit(k)
-        ).all()
-        if len(last_classes) == k and all(c == 0 for c in last_classes):
-            normal = first(base.where(Ticket.priority_class == 1))
+        last = (
+            conn.execute(_LAST_CALLED_CLASSES, {"counter_id": counter_id, "k": k}).scalars().all()
+        )
+        if len(last) == k and all(c == 0 for c in last):
+            normal = conn.execute(head, {**params, "min_class": 1}).scalar()
             if normal is not None:
                 return normal
-    return first(base)
+    return conn.execute(head, params).scalar()
 
 
 def _counter_result(s, counter, ticket):
@@ -376,35 +408,59 @@ def _emit_after(result, called=False, recall=False, action=None):
 
 
 def call_next(counter_number, user_id=None, expected_ticket_id=None):
+    """Finish the counter's ticket and call the next: Core statements, one transaction."""
     with get_db().write() as s:
-        counter = _counter(s, counter_number)
+        conn = s.connection()
+        counter = conn.execute(_COUNTER_ROW, {"number": counter_number}).first()
+        if counter is None:
+            raise NotFound(
+                f"Không có quầy số {counter_number}. Unknown counter {counter_number}.",
+                "unknown_counter",
+            )
         if counter.state != "open":
             raise Conflict(
                 "Quầy đang tạm dừng hoặc đã đóng: hãy mở lại quầy trước. Counter is not open.",
                 "counter_not_open",
             )
-        current = _current(s, counter, expected_ticket_id)
-        if current is not None:
-            _finish(s, current, "done", counter.id, user_id)
-        s.flush()
-        ticket = _pick_next(s, counter)
-        if ticket is not None:
-            taken = s.execute(
-                update(Ticket)
-                .where(Ticket.id == ticket.id, Ticket.status == "waiting")
-                .values(
-                    status="called",
-                    counter_id=counter.id,
-                    called_dt=utcnow(),
-                    call_count=Ticket.call_count + 1,
-                )
+        current_id = conn.execute(_CURRENT_ID, {"counter_id": counter.id}).scalar()
+        if expected_ticket_id is not None and current_id != expected_ticket_id:
+            raise Conflict(
+                "Màn hình đã cũ: vé hiện tại của quầy đã thay đổi. The counter's ticket changed; refresh.",
+                "stale",
+                current=current_id,
+            )
+        now = utcnow()
+        events = []
+        if current_id is not None:
+            conn.execute(_FINISH_DONE, {"ticket_id": current_id, "at": now})
+            events.append({"ticket_id": current_id, "kind": "done"})
+        ticket_id = _pick_next(conn, counter.id)
+        if ticket_id is not None:
+            taken = conn.execute(
+                _CLAIM, {"ticket_id": ticket_id, "to_counter": counter.id, "at": now}
             ).rowcount
             if taken != 1:  # cannot happen under the write lock; refuse rather than share
                 raise Conflict("Vé vừa được quầy khác gọi. Ticket taken, try again.", "race")
-            s.refresh(ticket)
-            _event(s, ticket, "called", counter_id=counter.id, user_id=user_id)
-        result = _counter_result(s, counter, ticket)
-        finished = queries.ticket_dict(s, current, with_estimate=False) if current else None
+            events.append({"ticket_id": ticket_id, "kind": "called"})
+        if events:
+            conn.execute(
+                _INSERT_EVENT,
+                [
+                    {**e, "event_dt": now, "counter_id": counter.id, "user_id": user_id, "data": {}}
+                    for e in events
+                ],
+            )
+        result = {
+            "ticket": queries.ticket_dict(s, s.get(Ticket, ticket_id), with_estimate=False)
+            if ticket_id is not None
+            else None,
+            "counter": {"number": counter.number, "name": counter.name, "state": counter.state},
+        }
+        finished = (
+            queries.ticket_dict(s, s.get(Ticket, current_id), with_estimate=False)
+            if current_id is not None
+            else None
+        )
     if finished:
         signals.ticket_changed.send(_app(), ticket=finished, action="done")
     _emit_after(result, called=True)
