@@ -236,4 +236,6 @@ def main():
         load_dotenv=False,
     )
     cli.help = "HCC Queue: queue management for commune public administrative service centres."
+    # the app is always qms's own: hide Flask's --app/--debug/--env-file from staff
+    cli.params = [p for p in cli.params if p.name not in ("app", "debug", "env_file")]
     cli()

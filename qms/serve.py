@@ -22,6 +22,17 @@ class _Server(BaseApplication):
         return app
 
 
+def lan_addresses():
+    """This machine's IPv4 addresses other than loopback (for kiosks, TVs, counters)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return []
+    return sorted({info[4][0] for info in infos if not info[4][0].startswith("127.")})
+
+
 def run(host, port, threads, config_overrides=None):
     from qms import background
 
@@ -32,9 +43,11 @@ def run(host, port, threads, config_overrides=None):
 
     def when_ready(server):
         base = f"http://{'localhost' if host in ('0.0.0.0', '::') else host}:{port}"
+        lan = [f"http://{ip}:{port}" for ip in lan_addresses()] if host in ("0.0.0.0", "::") else []
         print(
             f"\n  HCC Queue is serving on {base}\n"
-            f"    Kiosk:    {base}/kiosk\n"
+            + "".join(f"  From other machines of the centre: {url}\n" for url in lan)
+            + f"    Kiosk:    {base}/kiosk\n"
             f"    Counter:  {base}/counter\n"
             f"    Display:  {base}/display\n"
             f"    Admin:    {base}/admin\n",
