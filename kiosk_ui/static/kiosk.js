@@ -122,6 +122,7 @@
   }
   function setMode(m) {
     mode = m || mode;
+    if (window.qmsKiosk && window.qmsKiosk.modes[window.qmsKiosk.modes.length - 1] !== mode) window.qmsKiosk.modes.push(mode);
     var standby = mode === "standby" || mode === "draining";
     $("standby").hidden = !standby;
     if (standby && document.body.getAttribute("data-screen") !== "ticket") toStart();
@@ -252,7 +253,7 @@
     window.qmsKiosk.socket = socket;
   }
 
-  window.qmsKiosk = {ready: false, notices: [], setPrintStatus: setPrintStatus, kiosk: KIOSK_ID};
+  window.qmsKiosk = {ready: false, notices: [], modes: [], setPrintStatus: setPrintStatus, kiosk: KIOSK_ID};
   document.addEventListener("contextmenu", function (e) { e.preventDefault(); });
   document.addEventListener("selectstart", function (e) { e.preventDefault(); });
   document.addEventListener("dragstart", function (e) { e.preventDefault(); });
