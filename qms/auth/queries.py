@@ -1,6 +1,6 @@
 """Who is asking: bearer token or browser session, and whether their role may do this."""
 
-from flask import current_app, request, session
+from flask import request, session
 from sqlalchemy import select
 
 from qms.auth.models import STAFF_ROLES, ApiToken, User
@@ -57,6 +57,3 @@ def users_list():
             for u in s.scalars(select(User).order_by(User.username))
         ]
 
-
-def is_secure_setup():
-    return bool(current_app.config.get("SECRET_KEY"))

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 
 from qms.extensions import get_db
 from qms.queue.models import Counter, Service, Ticket
@@ -128,7 +128,3 @@ def period_bounds(period, today):
         return today.replace(month=1, day=1), today.replace(month=12, day=31)
     raise ValueError(period)
 
-
-def count_tickets():
-    with get_db().read() as s:
-        return s.scalar(select(func.count(Ticket.id)))
