@@ -305,14 +305,22 @@ def _counter(s, number):
     return counter
 
 
-def _current(s, counter, expected_ticket_id=None):
-    current = queries.current_ticket_of(s, counter.id)
-    if expected_ticket_id is not None and (current is None or current.id != expected_ticket_id):
+def _check_not_stale(current_id, expected_ticket_id):
+    """The page names the ticket it shows; acting on another one would act on an old state."""
+    if expected_ticket_id is not None and current_id != expected_ticket_id:
         raise Conflict(
             "Màn hình đã cũ: vé hiện tại của quầy đã thay đổi. The counter's ticket changed; refresh.",
             "stale",
-            current=current.id if current else None,
+            current=current_id,
         )
+
+
+def _current(s, counter, expected_ticket_id=None, missing=None):
+    """The counter's ticket; with missing=message, refuse when the counter has none."""
+    current = queries.current_ticket_of(s, counter.id)
+    _check_not_stale(current.id if current else None, expected_ticket_id)
+    if current is None and missing:
+        raise Conflict(missing, "no_current_ticket")
     return current
 
 
@@ -423,12 +431,7 @@ def call_next(counter_number, user_id=None, expected_ticket_id=None):
                 "counter_not_open",
             )
         current_id = conn.execute(_CURRENT_ID, {"counter_id": counter.id}).scalar()
-        if expected_ticket_id is not None and current_id != expected_ticket_id:
-            raise Conflict(
-                "Màn hình đã cũ: vé hiện tại của quầy đã thay đổi. The counter's ticket changed; refresh.",
-                "stale",
-                current=current_id,
-            )
+        _check_not_stale(current_id, expected_ticket_id)
         now = utcnow()
         events = []
         if current_id is not None:
@@ -470,11 +473,12 @@ def call_next(counter_number, user_id=None, expected_ticket_id=None):
 def recall(counter_number, user_id=None, expected_ticket_id=None):
     with get_db().write() as s:
         counter = _counter(s, counter_number)
-        ticket = _current(s, counter, expected_ticket_id)
-        if ticket is None:
-            raise Conflict(
-                "Quầy chưa gọi vé nào để gọi lại. No ticket to recall.", "no_current_ticket"
-            )
+        ticket = _current(
+            s,
+            counter,
+            expected_ticket_id,
+            missing="Quầy chưa gọi vé nào để gọi lại. No ticket to recall.",
+        )
         ticket.call_count += 1
         ticket.status = "called"
         _event(s, ticket, "recalled", counter_id=counter.id, user_id=user_id)
@@ -486,11 +490,12 @@ def recall(counter_number, user_id=None, expected_ticket_id=None):
 def start_serving(counter_number, user_id=None, expected_ticket_id=None):
     with get_db().write() as s:
         counter = _counter(s, counter_number)
-        ticket = _current(s, counter, expected_ticket_id)
-        if ticket is None:
-            raise Conflict(
-                "Quầy không có vé đang gọi. No ticket at this counter.", "no_current_ticket"
-            )
+        ticket = _current(
+            s,
+            counter,
+            expected_ticket_id,
+            missing="Quầy không có vé đang gọi. No ticket at this counter.",
+        )
         if ticket.status == "called":
             ticket.status = "serving"
             ticket.serving_dt = utcnow()
@@ -503,11 +508,12 @@ def start_serving(counter_number, user_id=None, expected_ticket_id=None):
 def complete(counter_number, user_id=None, expected_ticket_id=None):
     with get_db().write() as s:
         counter = _counter(s, counter_number)
-        ticket = _current(s, counter, expected_ticket_id)
-        if ticket is None:
-            raise Conflict(
-                "Quầy không có vé đang phục vụ. No ticket at this counter.", "no_current_ticket"
-            )
+        ticket = _current(
+            s,
+            counter,
+            expected_ticket_id,
+            missing="Quầy không có vé đang phục vụ. No ticket at this counter.",
+        )
         _finish(s, ticket, "done", counter.id, user_id)
         result = _counter_result(s, counter, ticket)
     _emit_after(result, action="done")
@@ -517,11 +523,12 @@ def complete(counter_number, user_id=None, expected_ticket_id=None):
 def no_show(counter_number, user_id=None, requeue=False, expected_ticket_id=None):
     with get_db().write() as s:
         counter = _counter(s, counter_number)
-        ticket = _current(s, counter, expected_ticket_id)
-        if ticket is None:
-            raise Conflict(
-                "Quầy không có vé đang gọi. No ticket at this counter.", "no_current_ticket"
-            )
+        ticket = _current(
+            s,
+            counter,
+            expected_ticket_id,
+            missing="Quầy không có vé đang gọi. No ticket at this counter.",
+        )
         if requeue:
             # back to the end of its class: the citizen keeps the number and is called again
             _event(s, ticket, "no_show", counter_id=counter.id, user_id=user_id, requeue=True)
@@ -540,11 +547,12 @@ def no_show(counter_number, user_id=None, requeue=False, expected_ticket_id=None
 def transfer(counter_number, service_code, user_id=None, expected_ticket_id=None):
     with get_db().write() as s:
         counter = _counter(s, counter_number)
-        ticket = _current(s, counter, expected_ticket_id)
-        if ticket is None:
-            raise Conflict(
-                "Quầy không có vé để chuyển. No ticket to transfer.", "no_current_ticket"
-            )
+        ticket = _current(
+            s,
+            counter,
+            expected_ticket_id,
+            missing="Quầy không có vé để chuyển. No ticket to transfer.",
+        )
         target = s.scalar(select(Service).where(Service.code == service_code))
         if target is None:
             raise NotFound(
