@@ -14,17 +14,13 @@ import argparse
 import contextlib
 import multiprocessing as mp
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import requests
 
-import requests  # noqa: E402
-
-from tests.live import LiveServer  # noqa: E402
+from qms.liveserver import LiveServer
 
 OFFICER = ("bench", "bench-password-42")
 

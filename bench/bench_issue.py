@@ -6,18 +6,14 @@ Usage: python bench/bench_issue.py [--clients 16] [--seconds 10]
 
 import argparse
 import statistics
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import requests
 
-import requests  # noqa: E402
-
-from tests.live import LiveServer  # noqa: E402
+from qms.liveserver import LiveServer
 
 SERVICES = ["A", "B", "C", "D", "E", "F", "G", "H", "T"]
 
@@ -71,11 +67,11 @@ def http_rate(clients, seconds):
 def raw_rate(seconds, threads=1):
     from qms import create_app
     from qms.demo import seed_demo, seed_priorities
-    from qms.queue.operations import issue_ticket
+    from qms.queue.operations.issuing import issue_ticket
 
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"DATA_DIR": tmp})
-        app.extensions["qms_db"].upgrade()
+        app.extensions["qms"].db.upgrade()
         with app.app_context():
             seed_priorities()
             seed_demo()
@@ -101,8 +97,8 @@ def raw_rate(seconds, threads=1):
         for w in workers:
             w.join()
         elapsed = time.perf_counter() - t0
-        app.extensions["qms_board"].close()
-        app.extensions["qms_db"].dispose()
+        app.extensions["qms"].board.close()
+        app.extensions["qms"].db.dispose()
         return count[0] / elapsed
 
 

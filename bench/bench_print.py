@@ -12,15 +12,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from printer_drivers import PROFILES, TicketData, encode_ticket, render_ticket  # noqa: E402
-from printer_drivers.layout import clear_caches  # noqa: E402
+from printer_drivers import PROFILES, TicketData, encode_ticket, render_ticket
+from printer_drivers.layout import clear_caches
 
 TARGET_MS = 100.0
 

@@ -25,14 +25,14 @@ Content, top to bottom::
 
 Everything is scaled from the paper width: 576 dots (80 mm) is the reference; text sizes
 scale with the square root of the width so 58 mm tickets stay readable (they wrap more),
-while the code and the QR code scale linearly.
+while the code and the QR code scale linearly.  Fonts and line wrapping live in
+:mod:`printer_drivers.text`.
 """
 
 from __future__ import annotations
 
 import math
 import threading
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -42,6 +42,7 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
 from .exceptions import PrinterConfigError
+from .text import FontSet, clean_text, load_font, resolve_fonts, text_width, wrap_text
 
 #: Grey level (0..255) below which an anti-aliased pixel becomes black.  Slightly above
 #: the midpoint so thin strokes survive on thermal paper; fixed so output is reproducible.
@@ -50,18 +51,8 @@ DEFAULT_THRESHOLD = 150
 #: Reference width (80 mm paper at 203 dpi) for which the sizes below are designed.
 REFERENCE_WIDTH = 576
 
-_WEIGHTS = ("regular", "medium", "semibold", "bold", "black")
-_FILE_NAMES = {
-    "regular": "BeVietnamPro-Regular.ttf",
-    "medium": "BeVietnamPro-Medium.ttf",
-    "semibold": "BeVietnamPro-SemiBold.ttf",
-    "bold": "BeVietnamPro-Bold.ttf",
-    "black": "BeVietnamPro-ExtraBold.ttf",
-}
 # FreeType faces are shared through the caches below; serialise their use.
 _RENDER_LOCK = threading.RLock()
-# Punctuation that must stay on the same line as the previous word.
-_GLUE_LEFT = frozenset("–—-:;,.!?)»”")
 
 
 # --------------------------------------------------------------------------- data
@@ -136,177 +127,6 @@ class TicketData:
             raise PrinterConfigError("TicketData.estimated_wait_minutes must be >= 0")
 
 
-# --------------------------------------------------------------------------- fonts
-
-
-@dataclass(frozen=True)
-class FontSet:
-    """Paths of the TrueType files used for each weight."""
-
-    regular: Path
-    medium: Path
-    semibold: Path
-    bold: Path
-    black: Path
-
-    @classmethod
-    def default(cls) -> FontSet:
-        """Be Vietnam Pro from the ``fontpkg-be-vietnam-pro`` package.
-
-        :raises PrinterConfigError: the package is not installed
-        """
-        try:
-            import fontpkg_be_vietnam_pro
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise PrinterConfigError(
-                "font package missing: pip install fontpkg-be-vietnam-pro "
-                "(or pass font_path= to render_ticket)"
-            ) from None
-        return cls.from_path(Path(fontpkg_be_vietnam_pro.ROOT) / "files")
-
-    @classmethod
-    def from_path(cls, path: str | Path) -> FontSet:
-        """Fonts from a single ``.ttf``/``.otf`` file (used for every weight) or from a
-        directory containing the ``BeVietnamPro-<Weight>.ttf`` files.
-
-        :raises PrinterConfigError: the file or the directory's fonts do not exist
-        """
-        p = Path(path)
-        if p.is_file():
-            return cls(*(p,) * len(_WEIGHTS))
-        if p.is_dir():
-            found = {w: p / name for w, name in _FILE_NAMES.items() if (p / name).is_file()}
-            if not found:
-                raise PrinterConfigError(f"no BeVietnamPro-*.ttf font found in {p}")
-            fallback = found.get("bold") or next(iter(found.values()))
-            return cls(**{w: found.get(w, fallback) for w in _WEIGHTS})
-        raise PrinterConfigError(f"font path does not exist: {p}")
-
-
-@lru_cache(maxsize=256)
-def _font(path: Path, size: int) -> ImageFont.FreeTypeFont:
-    try:
-        return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
-    except OSError as exc:
-        raise PrinterConfigError(f"cannot load font {path}: {exc}") from exc
-
-
-@lru_cache(maxsize=8)
-def _default_fonts() -> FontSet:
-    return FontSet.default()
-
-
-def _resolve_fonts(font_path: str | Path | FontSet | None) -> FontSet:
-    if font_path is None:
-        return _default_fonts()
-    if isinstance(font_path, FontSet):
-        return font_path
-    return FontSet.from_path(font_path)
-
-
-# --------------------------------------------------------------------------- text helpers
-
-
-def _nfc(text: str) -> str:
-    # Data typed on some systems arrives decomposed (NFD); the basic layout engine only
-    # positions tone marks correctly for precomposed characters.
-    return unicodedata.normalize("NFC", " ".join(text.split()))
-
-
-def _tokens(paragraph: str) -> list[str]:
-    """Split on spaces, gluing lone punctuation (``–``, ``:``) and short numbers
-    (``Quầy 5``, ``15 phút``) to the previous word."""
-    out: list[str] = []
-    for word in paragraph.split():
-        glue = all(ch in _GLUE_LEFT for ch in word) or (word[0].isdigit() and len(word) <= 6)
-        if out and glue:
-            out[-1] = f"{out[-1]}\u00a0{word}"
-        else:
-            out.append(word)
-    return out
-
-
-@lru_cache(maxsize=16384)
-def _width(font: ImageFont.FreeTypeFont, text: str) -> float:
-    """Advance width of ``text`` (memoised: FreeType measuring is the hot spot)."""
-    return font.getlength(text)
-
-
-def _split_long_word(word: str, font: ImageFont.FreeTypeFont, max_w: int) -> list[str]:
-    """Break a word wider than ``max_w`` between characters (never inside a cluster)."""
-    pieces: list[str] = []
-    current = ""
-    for ch in word:
-        if current and not unicodedata.combining(ch) and _width(font, current + ch) > max_w:
-            pieces.append(current)
-            current = ch
-        else:
-            current += ch
-    if current:
-        pieces.append(current)
-    return pieces
-
-
-def _greedy(widths: list[float], space: float, max_w: float) -> list[int]:
-    """Greedy line breaking on word widths; returns the index where each line starts."""
-    starts = [0]
-    line = widths[0]
-    for i in range(1, len(widths)):
-        candidate = line + space + widths[i]
-        if candidate <= max_w:
-            line = candidate
-        else:
-            starts.append(i)
-            line = widths[i]
-    return starts
-
-
-def _join(words: list[str], starts: list[int]) -> list[str]:
-    ends = [*starts[1:], len(words)]
-    return [" ".join(words[a:b]) for a, b in zip(starts, ends, strict=True)]
-
-
-def wrap_text(text: str, font: ImageFont.FreeTypeFont, max_w: int) -> list[str]:
-    """Wrap ``text`` into lines no wider than ``max_w`` pixels.
-
-    Lines are *balanced*: the narrowest width that still gives the minimal number of
-    lines is used, so a centred title does not end with a lonely word.  Words wider
-    than ``max_w`` are broken between characters; nothing is ever cut off.
-    """
-    text = unicodedata.normalize("NFC", text)
-    words: list[str] = []
-    for token in _tokens(text):
-        if _width(font, token) <= max_w:
-            words.append(token)
-            continue
-        # too wide even alone: undo the gluing, then break words between characters
-        for word in token.split("\u00a0"):
-            if _width(font, word) > max_w:
-                words.extend(_split_long_word(word, font, max_w))
-            else:
-                words.append(word)
-    if not words:
-        return []
-    # With the basic layout engine a line's width is exactly the sum of its words and
-    # spaces (no kerning across spaces), so line breaking works on numbers only.
-    widths = [_width(font, w) for w in words]
-    space = _width(font, " ")
-    starts = _greedy(widths, space, max_w)
-    if len(starts) > 1:
-        lo, hi = int(max(widths)), max_w
-        while lo < hi:  # smallest width giving the same line count
-            mid = (lo + hi) // 2
-            if len(_greedy(widths, space, mid)) <= len(starts):
-                hi = mid
-            else:
-                lo = mid + 1
-        starts = _greedy(widths, space, hi)
-    lines = [line.replace("\u00a0", " ") for line in _join(words, starts)]
-    if any(_width(font, line) > max_w for line in lines):  # pragma: no cover - safety net
-        lines = [w.replace("\u00a0", " ") for w in words]
-    return lines
-
-
 # --------------------------------------------------------------------------- blocks
 
 
@@ -332,7 +152,7 @@ class _Layout:
         return max(1, round(value * self.scale))
 
     def font(self, weight: str, size: float) -> ImageFont.FreeTypeFont:
-        return _font(getattr(self.fonts, weight), self.px(size))
+        return load_font(getattr(self.fonts, weight), self.px(size))
 
     def add(self, image: Image.Image, gap: float) -> None:
         self.blocks.append(_Block(image, self.px(gap) if gap else 0))
@@ -350,7 +170,7 @@ class _Layout:
     ) -> None:
         font = self.font(weight, size)
         max_w = self.content_w - 2 * pad
-        lines = wrap_text(_nfc(text), font, max_w)
+        lines = wrap_text(clean_text(text), font, max_w)
         if lines:
             block = _text_block(tuple(lines), font, self.content_w, line_spacing, inverted, pad)
             self.add(block, gap)
@@ -360,15 +180,15 @@ class _Layout:
     ) -> None:
         """``"label: value"`` on one line (with ``shrink``, the type may get up to 10 %
         smaller to achieve that), or label and value on separate lines."""
-        label, value = _nfc(label), _nfc(value)
+        label, value = clean_text(label), clean_text(value)
         text = f"{label}: {value}" if label else value
         font = self.font(weight, size)
         for factor in (1.0, 0.95, 0.9) if shrink else ():
             candidate = self.font(weight, size * factor)
-            if _width(candidate, text) <= self.content_w:
+            if text_width(candidate, text) <= self.content_w:
                 font = candidate
                 break
-        if _width(font, text) <= self.content_w or not label:
+        if text_width(font, text) <= self.content_w or not label:
             lines = wrap_text(text, font, self.content_w)
         else:
             lines = wrap_text(f"{label}:", font, self.content_w)
@@ -401,7 +221,7 @@ def _text_block(
         radius = max(4, pad // 2)
         draw.rounded_rectangle((0, 0, width - 1, height - 1), radius=radius, fill=bg)
     for line, baseline in zip(lines, baselines, strict=True):
-        x = (width - _width(font, line)) / 2
+        x = (width - text_width(font, line)) / 2
         draw.text((x, baseline - top + pad), line, font=font, fill=fg, anchor="ls")
     return img
 
@@ -411,7 +231,7 @@ def _code_block(code: str, path: Path, max_w: int, max_h: int) -> Image.Image:
     """The ticket number as large as fits ``max_w`` x ``max_h`` (tight ink box)."""
 
     def ink(size: int) -> tuple[int, int, int, int]:
-        return _font(path, size).getbbox(code, anchor="ls")
+        return load_font(path, size).getbbox(code, anchor="ls")
 
     # Ink size is proportional to the font size: estimate from one measurement, then
     # step down until it really fits (usually zero or one step).
@@ -423,7 +243,7 @@ def _code_block(code: str, path: Path, max_w: int, max_h: int) -> Image.Image:
         if right - left <= max_w and bottom - top <= max_h:
             break
         size -= 1
-    font = _font(path, size)
+    font = load_font(path, size)
     left, top, right, bottom = ink(size)
     img = Image.new("L", (max_w, bottom - top), 255)
     x = (max_w - (right - left)) / 2 - left
@@ -505,12 +325,12 @@ def render_ticket(
         raise PrinterConfigError("threshold must be in 1..254")
     labels = labels or TicketLabels()
     with _RENDER_LOCK:
-        return _render(data, width_dots, _resolve_fonts(font_path), labels, threshold)
+        return _render(data, width_dots, resolve_fonts(font_path), labels, threshold)
 
 
 def clear_caches() -> None:
     """Drop memoised text measurements and rendered blocks (fonts stay loaded)."""
-    for cached in (_width, _text_block, _code_block):
+    for cached in (text_width, _text_block, _code_block):
         cached.cache_clear()
 
 
@@ -535,7 +355,7 @@ def _render(
     lay.text(labels.heading, "semibold", 30, gap=14)
     code_w = round(cw * 0.86)
     code_h = round(width_dots * 0.33)
-    lay.add(_code_block(_nfc(data.code), lay.fonts.black, code_w, code_h), gap=14)
+    lay.add(_code_block(clean_text(data.code), lay.fonts.black, code_w, code_h), gap=14)
 
     # Service and counters
     lay.text(data.service_name, "bold", 36, gap=20, line_spacing=1.05)

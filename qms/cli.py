@@ -4,9 +4,12 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
+from qms.announce import missing_speech_segments, speech_dir
 from qms.extensions import get_db
+from qms.roles import ADMIN, ROLES
+from qms.state import get_state
 
 
 @click.command("init")
@@ -17,17 +20,20 @@ def init_command(demo):
     from qms.auth.operations import create_user, generate_password
     from qms.auth.queries import users_list
     from qms.demo import seed_demo, seed_priorities
+    from qms.incidents.operations.catalogue import ensure_seeded
 
     db = get_db()
     db.upgrade()
     click.echo(f"Database ready: {_safe_url(db.url)}")
     if seed_priorities():
         click.echo("Priority categories created.")
+    if ensure_seeded():
+        click.echo("Incident types restored.")
     if demo and seed_demo():
         click.echo("Demo services and counters created.")
-    if not any(u["role"] == "admin" for u in users_list()):
+    if not any(u["role"] == ADMIN for u in users_list()):
         password = generate_password()
-        create_user("admin", "admin", password, full_name="Quản trị")
+        create_user("admin", ADMIN, password, full_name="Quản trị")
         click.echo("")
         click.echo("  First administrator created (shown only this once):")
         click.echo("    username: admin")
@@ -58,7 +64,7 @@ def serve_command(host, port, threads):
             "The database is not initialised or not up to date: run `qms init` first.", err=True
         )
         sys.exit(2)
-    for check in current_app.extensions.get("qms_startup_checks", []):
+    for check in get_state().startup_checks:
         problem = check(cfg)  # e.g. an unknown printer URL scheme: fail now, clearly
         if problem:
             raise click.ClickException(problem)
@@ -72,6 +78,7 @@ def serve_command(host, port, threads):
         host or cfg["HOST"],
         int(port or cfg["PORT"]),
         int(threads or cfg["SERVE_THREADS"]),
+        get_state().factory,
         config_overrides=cfg.get("SERVE_OVERRIDES"),
     )
 
@@ -86,7 +93,7 @@ def user_group():
 @click.option(
     "--role",
     required=True,
-    type=click.Choice(["admin", "leader", "officer", "it", "device"]),
+    type=click.Choice(ROLES),
     help="device: a kiosk print agent's account",
 )
 @click.option("--password", default=None, help="Prompted (hidden) when absent.")
@@ -153,25 +160,6 @@ def speech_group():
     """The announcement voice: offline WAV segments."""
 
 
-def speech_dir():
-    """Where the server takes segments from: the centre's own set first, else the bundled one."""
-    from pathlib import Path
-
-    from qms.speech import SEGMENTS_DIR
-
-    own = Path(
-        current_app.config.get("SPEECH_DIR") or Path(current_app.config["DATA_DIR"]) / "speech"
-    )
-    return own if own.is_dir() and any(own.glob("*.wav")) else Path(SEGMENTS_DIR)
-
-
-def missing_speech_segments():
-    from qms.speech import missing_segments, required_segments
-
-    cfg = current_app.config
-    return missing_segments(required_segments(cfg["ANNOUNCE_TEMPLATE"]), speech_dir())
-
-
 @speech_group.command("generate")
 @click.option(
     "--out",
@@ -191,7 +179,7 @@ def speech_generate(out, engine_cmd, voice, speed):
     """Generate every segment the configured announcement needs (espeak-ng by default)."""
     from pathlib import Path
 
-    from qms.speech.generate import GenerationError, generate_segments
+    from speech.generate import GenerationError, generate_segments
 
     target = Path(out) if out else Path(current_app.config["DATA_DIR"]) / "speech"
     try:
@@ -220,22 +208,3 @@ def speech_check():
 def init_app(app):
     for command in (init_command, serve_command, user_group, backup_command, speech_group):
         app.cli.add_command(command)
-
-
-def _create_app():
-    from qms import create_app
-
-    return create_app()
-
-
-def main():
-    cli = FlaskGroup(
-        create_app=_create_app,
-        add_default_commands=False,
-        add_version_option=False,
-        load_dotenv=False,
-    )
-    cli.help = "HCC Queue: queue management for commune public administrative service centres."
-    # the app is always qms's own: hide Flask's --app/--debug/--env-file from staff
-    cli.params = [p for p in cli.params if p.name not in ("app", "debug", "env_file")]
-    cli()

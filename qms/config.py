@@ -5,35 +5,72 @@ import secrets
 from pathlib import Path
 
 DEFAULTS = {
-    "DATA_DIR": "./var",
-    "DATABASE_URL": None,  # default: sqlite file in DATA_DIR
-    "HOST": "0.0.0.0",
-    "PORT": 8080,
-    "TIMEZONE": "Asia/Ho_Chi_Minh",
-    "PRINTER": None,  # printer URL; unset means tickets are shown on screen only
-    "PRINTER_PROFILE": "80mm",
-    "PRIMARY_URL": None,  # QMS 1.2 health URL; unset means standalone
+    # --- where things are ---------------------------------------------------------------
+    "DATA_DIR": "./var",  # SQLite file, generated secret key, the centre's own voice, attachments
+    "DATABASE_URL": None,  # default: sqlite file in DATA_DIR; postgresql://… for larger sites
+    "SPEECH_DIR": None,  # the centre's own voice; default DATA_DIR/speech
+    "AUTO_MIGRATE": False,  # create_app upgrades the database itself (tests, `qms serve`)
+    "LOG_LEVEL": "INFO",  # Python logging level of the app
+    # --- serving --------------------------------------------------------------------------
+    "HOST": "0.0.0.0",  # where `qms serve` listens
+    "PORT": 8080,  # … and on which port
+    "SERVE_THREADS": 512,  # one thread per open websocket (displays, kiosks, counters, phones)
+    "START_BACKGROUND": False,  # `qms serve` turns this on: probe, print worker, housekeeping
     "MESSAGE_QUEUE": None,  # redis:// URL when several processes serve one site
-    "CENTRE_NAME": "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
-    "COMMUNE_NAME": "XÃ TÂN KỲ",
-    "HOTLINE": "1900 0000",
+    "SOCKET_ORIGINS": None,  # extra origins allowed to open Socket.IO (default: same origin)
     "PUBLIC_BASE_URL": None,  # base of QR tracking links; default: the request's host
+    "MAX_CONTENT_LENGTH": 64 * 1024,  # bytes per request body (attachments have their own cap)
+    # --- the centre -----------------------------------------------------------------------
+    "TIMEZONE": "Asia/Ho_Chi_Minh",  # the local day that numbers reset on
+    "CENTRE_NAME": "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",  # printed on tickets and reports
+    "COMMUNE_NAME": "XÃ TÂN KỲ",  # … and the commune
+    "HOTLINE": "1900 0000",  # printed on tickets
+    # --- queue ----------------------------------------------------------------------------
     "PRIORITY_POLICY": "strict",  # strict | ratio
     "PRIORITY_RATIO": 3,  # ratio policy: one normal ticket after this many priority ones
     "DEFAULT_SERVICE_MINUTES": 6,  # estimate before the day has its own service times
     "KIOSK_RATE_LIMIT": "12/60",  # tickets per seconds per kiosk (or client address)
-    "LOGIN_RATE_LIMIT": "10/60",
-    "TOKEN_HOURS": 12,
-    "ANNOUNCE_TEMPLATE": "Mời công dân có số thứ tự {code} đến quầy số {counter}",
+    "COUNTER_KEYS": None,  # counter page key map overrides (dict or JSON), see pages/counter
+    # --- staff accounts -------------------------------------------------------------------
+    "LOGIN_RATE_LIMIT": "10/60",  # login attempts per seconds per client address
+    "TOKEN_HOURS": 12,  # lifetime of API tokens and browser sessions
+    # --- the spoken call ------------------------------------------------------------------
+    "ANNOUNCE_TEMPLATE": "Mời công dân có số thứ tự {code} đến quầy số {counter}",  # sentence
     "ANNOUNCE_NUMBERS": "cardinal",  # cardinal | digits
-    "ANNOUNCE_REPEAT": 2,
-    "MAX_CONTENT_LENGTH": 64 * 1024,
-    "SERVE_THREADS": 512,  # one thread per open websocket (displays, kiosks, counters, phones)
-    "START_BACKGROUND": False,  # `qms serve` turns this on: health monitor, print worker
-    "WTF_CSRF_TIME_LIMIT": None,
-    "SESSION_COOKIE_HTTPONLY": True,
-    "SESSION_COOKIE_SAMESITE": "Lax",
-    "BABEL_DEFAULT_LOCALE": "vi",
+    "ANNOUNCE_REPEAT": 2,  # times the sentence is said per call
+    # --- printing (devices) ---------------------------------------------------------------
+    "PRINTER": None,  # printer URL; unset means tickets are shown on screen only
+    "PRINTER_PROFILE": "80mm",  # 80mm | 58mm paper
+    "PRINT_JOB_TTL": 120,  # seconds: after that the citizen has left with the on-screen ticket
+    "PRINTER_STATUS_INTERVAL": 15,  # seconds between DLE EOT polls while idle
+    "PRINTER_RETRY_POLL": 3,  # … and while the printer is failed and jobs wait
+    "PRINTER_STATUS_TIMEOUT": 1.0,  # seconds per status byte
+    "PRINTER_REQUIRE_STATUS": False,  # true: a printer that never answers DLE EOT is offline
+    "AGENT_SEEN_SECONDS": 86400,  # a kiosk whose agent said hello within this is served by it
+    "AGENT_OFFLINE_SECONDS": 90,  # agent silent this long → its printer counts as offline
+    "AGENT_CLAIM_TIMEOUT": 30,  # seconds before an unacknowledged claim is offered again
+    # --- fallback (QMS 1.2) ---------------------------------------------------------------
+    "PRIMARY_URL": None,  # QMS 1.2 health URL; unset means standalone
+    "PRIMARY_PROBE_INTERVAL": 3.0,  # seconds between probe starts
+    "PRIMARY_PROBE_TIMEOUT": 3.0,  # seconds per probe
+    "PRIMARY_PROBE_KIND": "auto",  # auto (by URL scheme: http(s) or tcp://host:port) | tcp
+    "PRIMARY_EXPECT_STATUS": "2xx",  # e.g. "200" or "200,204" or "2xx,3xx"
+    "PRIMARY_FAIL_THRESHOLD": 3,  # consecutive failures → primary down (≤ 15 s by default)
+    "PRIMARY_RECOVER_THRESHOLD": 5,  # consecutive successes → primary back …
+    "PRIMARY_RECOVER_SECONDS": 15.0,  # … spanning at least this long (no flapping)
+    "TAKEOVER": "auto",  # auto | ask (leadership confirms on /admin/fallback)
+    "FALLBACK_SERIES": "continue",  # continue | offset:N (local numbers start above N)
+    "FALLBACK_ADOPT_MAX": 999,  # numbers per adoption
+    # --- incidents ------------------------------------------------------------------------
+    "INCIDENT_PAPER_AFTER_MINUTES": 30,  # suggest paper reception after this long
+    "INCIDENT_DEVICE_TYPES": {},  # device prefix → incident type code overrides
+    "INCIDENT_REPORT_PLACE": None,  # place in the report's date line; default from COMMUNE_NAME
+    "INCIDENT_ATTACHMENT_MAX_BYTES": 3 * 1024 * 1024,  # per attachment
+    # --- Flask and its extensions ---------------------------------------------------------
+    "SECRET_KEY": None,  # default: generated once into DATA_DIR/secret_key, never a constant
+    "WTF_CSRF_TIME_LIMIT": None,  # CSRF tokens live as long as the session
+    "SESSION_COOKIE_HTTPONLY": True,  # scripts never read the session cookie
+    "SESSION_COOKIE_SAMESITE": "Lax",  # no cross-site form posts with the session
 }
 
 

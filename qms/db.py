@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from qms.models import utcnow
+from qms.timeutil import utcnow
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 

@@ -28,7 +28,7 @@ PRIORITIES = [
 
 
 def seed_priorities():
-    from qms.queue.operations import upsert_priority
+    from qms.queue.operations.setup import upsert_priority
     from qms.queue.queries import priority_categories
 
     if priority_categories(active_only=False):
@@ -39,7 +39,7 @@ def seed_priorities():
 
 
 def seed_demo():
-    from qms.queue.operations import upsert_counter, upsert_service
+    from qms.queue.operations.setup import upsert_counter, upsert_service
     from qms.queue.queries import counters_list, services_list
 
     if services_list() or counters_list():

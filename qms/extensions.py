@@ -9,4 +9,4 @@ csrf = CSRFProtect()
 
 
 def get_db():
-    return current_app.extensions["qms_db"]
+    return current_app.extensions["qms"].db

@@ -1,14 +1,11 @@
 """Declarative base and the tables every feature shares: settings, leases, the log, notices."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-
-def utcnow():
-    """Naive UTC: every *_dt column stores UTC; conversion to local time happens on output."""
-    return datetime.now(UTC).replace(tzinfo=None)
+from qms.timeutil import utcnow
 
 
 class Base(DeclarativeBase):

@@ -11,28 +11,19 @@ import logging
 import threading
 import time
 
-from flask import current_app, request, session
+from flask import request, session
 from flask_socketio import disconnect, emit, join_room
 
 from qms import signals
+from qms.announce import announcement_for
+from qms.auth.queries import current_user
 from qms.extensions import socketio
+from qms.queue.queries import board, citizen_view, counter_queue, get_counter, ticket_by_token
+from qms.roles import COUNTER_STAFF, STAFF, may
+from qms.state import get_state
 
 log = logging.getLogger(__name__)
 BOARD_INTERVAL = 0.15  # seconds: coalesces bursts of issuing into one board push
-
-
-def announcement_for(code, counter_number):
-    from qms.speech.announce import build_announcement, segment_urls
-
-    cfg = current_app.config
-    ann = build_announcement(
-        code,
-        counter_number,
-        template=cfg["ANNOUNCE_TEMPLATE"],
-        number_mode=cfg["ANNOUNCE_NUMBERS"],
-        repeat=int(cfg["ANNOUNCE_REPEAT"]),
-    )
-    return {"text": ann.text, "audio": segment_urls(ann.segments, base="/speech/")}
 
 
 def ticket_called_payload(ticket, counter, recall):
@@ -71,8 +62,6 @@ class BoardBroadcaster:
             self._thread.join(timeout)
 
     def _run(self):
-        from qms.queue.queries import board
-
         while True:
             self._dirty.wait()
             self._dirty.clear()
@@ -100,12 +89,12 @@ def init_app(app):
         ping_timeout=10,
     )
     broadcaster = BoardBroadcaster(app)
-    app.extensions["qms_board"] = broadcaster
+    get_state(app).board = broadcaster
 
     def on_called(sender, ticket, counter, recall):
         payload = ticket_called_payload(ticket, counter, recall)
         socketio.emit("ticket_called", payload, to="display")
-        socketio.emit("ticket", ticket, to=f"ticket:{_token_of(ticket)}")
+        socketio.emit("ticket", citizen_view(ticket), to=f"ticket:{_token_of(ticket)}")
         socketio.emit(
             "counter_state",
             {"counter": counter, "ticket": ticket},
@@ -114,7 +103,7 @@ def init_app(app):
         broadcaster.mark()
 
     def on_ticket(sender, ticket, **_):
-        socketio.emit("ticket", ticket, to=f"ticket:{_token_of(ticket)}")
+        socketio.emit("ticket", citizen_view(ticket), to=f"ticket:{_token_of(ticket)}")
         broadcaster.mark()
 
     def on_counter(sender, counter):
@@ -153,12 +142,12 @@ def init_app(app):
 
 
 def _staff_user():
-    from qms.auth.queries import current_user
-
+    """The logged-in staff member of this socket's session; a device account is not staff."""
     try:
-        return current_user()
+        user = current_user()
     except Exception:
         return None
+    return user if user is not None and may(user["role"], STAFF) else None
 
 
 _registered_on = None
@@ -174,8 +163,6 @@ def _register_handlers():
 
     @socketio.on("connect")
     def on_connect(auth=None):
-        from qms.queue.queries import board
-
         join_room("display")
         if session.get("user_id") and _staff_user():
             join_room("staff")
@@ -183,8 +170,6 @@ def _register_handlers():
 
     @socketio.on("track")
     def on_track(data):
-        from qms.queue.queries import ticket_by_token
-
         token = (data or {}).get("token") if isinstance(data, dict) else None
         if not isinstance(token, str) or len(token) > 40:
             return {"error": {"code": "invalid_token", "message": "Mã theo dõi không hợp lệ."}}
@@ -192,18 +177,16 @@ def _register_handlers():
         if ticket is None:
             return {"error": {"code": "unknown_ticket", "message": "Không tìm thấy vé."}}
         join_room(f"ticket:{token}")
-        return {"ticket": ticket}
+        return {"ticket": citizen_view(ticket)}
 
     @socketio.on("join_counter")
     def on_join_counter(data):
-        from qms.queue.queries import counter_queue, get_counter
-
         user = _staff_user()
         if user is None:
             emit("error", {"code": "login_required", "message": "Cần đăng nhập. Login required."})
             disconnect()
             return {"error": {"code": "login_required", "message": "Login required"}}
-        if user["role"] not in ("officer", "leader", "admin", "it"):
+        if not may(user["role"], COUNTER_STAFF):
             return {"error": {"code": "forbidden_role", "message": "Forbidden"}}
         number = (data or {}).get("counter") if isinstance(data, dict) else None
         if not isinstance(number, int) or get_counter(number) is None:

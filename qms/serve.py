@@ -1,11 +1,68 @@
-"""`qms serve`: gunicorn, one process with the threaded worker, background loops inside it."""
+"""`qms serve`: gunicorn, one process with the threaded worker, and the background loops in it.
+
+Features register loops with AppState.add_loop(name, fn); fn(app, stop_event) runs in its own
+thread, started here only (never by create_app), and uses a lease (qms.db.try_acquire_lease)
+when several processes serve a site.
+"""
+
+import logging
+import os
+import threading
+from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 
+from qms import signals
+from qms.state import get_state
+
+log = logging.getLogger(__name__)
+
+
+def _marker(app):
+    return Path(app.config["DATA_DIR"]) / "running.pid"
+
+
+def start(app):
+    """Start every registered loop; report whether the previous run ended uncleanly."""
+    marker = _marker(app)
+    unclean = marker.exists()
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(str(os.getpid()))
+    stop = threading.Event()
+    get_state(app).stop_event = stop
+    with app.app_context():
+        signals.app_started.send(app, unclean=unclean)
+    threads = []
+    for name, fn in get_state(app).loops.items():
+        thread = threading.Thread(
+            target=_run, args=(app, name, fn, stop), name=f"qms-{name}", daemon=True
+        )
+        thread.start()
+        threads.append(thread)
+    return threads
+
+
+def _run(app, name, fn, stop):
+    log.info("background %s started", name)
+    try:
+        fn(app, stop)
+    except Exception:
+        log.exception("background %s crashed", name)
+
+
+def stop(app):
+    event = get_state(app).stop_event
+    if event is not None:
+        event.set()
+    marker = _marker(app)
+    if marker.exists() and marker.read_text().strip() == str(os.getpid()):
+        marker.unlink()
+
 
 class _Server(BaseApplication):
-    def __init__(self, options, config_overrides=None):
+    def __init__(self, options, factory, config_overrides=None):
         self.options = options
+        self.factory = factory
         self.config_overrides = config_overrides
         super().__init__()
 
@@ -14,10 +71,8 @@ class _Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from qms import background, create_app
-
-        app = create_app({**(self.config_overrides or {}), "START_BACKGROUND": True})
-        background.start(app)
+        app = self.factory({**(self.config_overrides or {}), "START_BACKGROUND": True})
+        start(app)
         self._app = app
         return app
 
@@ -33,13 +88,13 @@ def lan_addresses():
     return sorted({info[4][0] for info in infos if not info[4][0].startswith("127.")})
 
 
-def run(host, port, threads, config_overrides=None):
-    from qms import background
+def run(host, port, threads, factory, config_overrides=None):
+    """Serve the app that factory(config) builds, in a gunicorn worker, with its loops."""
 
     def worker_exit(server, worker):
         app = getattr(server.app, "_app", None)
         if app is not None:
-            background.stop(app)
+            stop(app)
 
     def when_ready(server):
         base = f"http://{'localhost' if host in ('0.0.0.0', '::') else host}:{port}"
@@ -47,7 +102,7 @@ def run(host, port, threads, config_overrides=None):
         print(
             f"\n  HCC Queue is serving on {base}\n"
             + "".join(f"  From other machines of the centre: {url}\n" for url in lan)
-            + f"    Kiosk:    {base}/kiosk\n"
+            + f"    Kiosk:    {base}/kiosk?kiosk=k1\n"
             f"    Counter:  {base}/counter\n"
             f"    Display:  {base}/display\n"
             f"    Admin:    {base}/admin\n",
@@ -69,4 +124,4 @@ def run(host, port, threads, config_overrides=None):
         "worker_exit": worker_exit,
         "when_ready": when_ready,
     }
-    _Server(options, config_overrides).run()
+    _Server(options, factory, config_overrides).run()

@@ -5,6 +5,22 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+# The one clock seam: tests pin it with set_clock(); nothing else patches time.
+_pinned = None
+
+
+def utcnow():
+    """Naive UTC: every *_dt column stores UTC; conversion to local time happens on output."""
+    if _pinned is not None:
+        return _pinned()
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def set_clock(source=None):
+    """Pin utcnow() to source() (a callable returning naive UTC); None restores the real clock."""
+    global _pinned
+    _pinned = source
+
 
 def zone():
     return ZoneInfo(current_app.config["TIMEZONE"])

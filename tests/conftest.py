@@ -7,14 +7,10 @@ with --db=postgres, the PostgreSQL database of QMS_TEST_POSTGRES_URL emptied bef
 import os
 import shutil
 import socket
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from tests.forms import Login, login_through_form
 
 
 def pytest_addoption(parser):
@@ -66,7 +62,7 @@ def template_db(tmp_path_factory, db_backend):
     if db_backend == "postgres":
         url = postgres_url()
         app = create_app({"DATA_DIR": str(tmp_path_factory.mktemp("pgdata")), "DATABASE_URL": url})
-        db = app.extensions["qms_db"]
+        db = app.extensions["qms"].db
         with db.engine.begin() as conn:
             conn.exec_driver_sql("DROP SCHEMA public CASCADE")
             conn.exec_driver_sql("CREATE SCHEMA public")
@@ -75,25 +71,27 @@ def template_db(tmp_path_factory, db_backend):
         return url
     path = tmp_path_factory.mktemp("template") / "qms.sqlite3"
     app = create_app({"DATA_DIR": str(path.parent), "DATABASE_URL": f"sqlite:///{path}"})
-    app.extensions["qms_db"].upgrade()
+    app.extensions["qms"].db.upgrade()
     with app.app_context():
         seed_priorities()
         seed_demo()
-    app.extensions["qms_db"].dispose()
+    app.extensions["qms"].db.dispose()
     return path
 
 
 def _reset_postgres(app):
     from qms.demo import seed_demo, seed_priorities
+    from qms.incidents.operations.catalogue import ensure_seeded
     from qms.models import Base
 
-    db = app.extensions["qms_db"]
+    db = app.extensions["qms"].db
     tables = ", ".join(t.name for t in Base.metadata.sorted_tables if t.name != "alembic_version")
     with db.engine.begin() as conn:
         conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     with app.app_context():
         seed_priorities()
         seed_demo()
+        ensure_seeded()  # TRUNCATE emptied the incident catalogue the migration seeded
 
 
 @pytest.fixture
@@ -136,13 +134,13 @@ def app(database_url, data_dir, db_backend, app_config):
         _reset_postgres(app)
     with app.app_context():
         yield app
-    app.extensions["qms_board"].close()
-    app.extensions["qms_db"].dispose()
+    app.extensions["qms"].board.close()
+    app.extensions["qms"].db.dispose()
 
 
 @pytest.fixture
 def db(app):
-    return app.extensions["qms_db"]
+    return app.extensions["qms"].db
 
 
 @pytest.fixture
@@ -195,22 +193,38 @@ def admin_user(create_user):
 
 
 @pytest.fixture
-def login(client):
-    """login(username, password) through the real form, CSRF token included; returns the response."""
-    import re
+def clock():
+    """The one clock seam: clock("2026-11-23T23:58:00") pins the server's time to that local time."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
 
-    def do_login(username, password, next_url="/admin"):
-        html = client.get("/login").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-        return client.post(
-            "/login",
-            data={
-                "csrf_token": token,
-                "username": username,
-                "password": password,
-                "next": next_url,
-            },
-        )
+    from qms.timeutil import set_clock
+
+    def set_local(text, zone="Asia/Ho_Chi_Minh"):
+        local = datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone))
+        utc = local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+        set_clock(lambda: utc)
+        return utc
+
+    yield set_local
+    set_clock(None)
+
+
+@pytest.fixture
+def auth(client):
+    """The one way tests log in: auth(user) through the real /login form, CSRF and all.
+
+    user is a create_user() dict, or a username with its password; on= another Flask client
+    (the test client by default). Returns Login(response, csrf, client): csrf is a token valid
+    for the new session, for the forms the test posts next.
+    """
+
+    def do_login(user, password=None, next_url="/admin", on=None):
+        if isinstance(user, dict):
+            user, password = user["username"], user["password"]
+        target = on if on is not None else client
+        response, csrf = login_through_form(target, user, password, next_url)
+        return Login(response, csrf, target)
 
     return do_login
 

@@ -1,8 +1,16 @@
 """Staff login through the real /login form, for tests that drive pages with Flask's client."""
 
 import re
+from typing import NamedTuple
 
 from flask import g, has_app_context
+
+
+class Login(NamedTuple):
+    response: object  # the answer to the form's POST (302 when it worked)
+    csrf: str  # a CSRF token valid for the new session
+    client: object  # the Flask client now logged in
+
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -15,7 +15,7 @@ def fresh_app(tmp_path):
 
     app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "fresh")})
     yield app
-    app.extensions["qms_db"].dispose()
+    app.extensions["qms"].db.dispose()
 
 
 def test_init_creates_schema_demo_and_one_admin_once(fresh_app):
@@ -37,7 +37,7 @@ def test_init_creates_schema_demo_and_one_admin_once(fresh_app):
     assert again.exit_code == 0
     assert "password:" not in again.output  # printed once, never again
     assert "Demo services" not in again.output
-    with fresh_app.app_context(), fresh_app.extensions["qms_db"].read() as s:
+    with fresh_app.app_context(), fresh_app.extensions["qms"].db.read() as s:
         assert [u.username for u in s.scalars(select(User))] == ["admin"]
 
 

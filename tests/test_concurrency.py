@@ -9,20 +9,20 @@ pytestmark = pytest.mark.storage
 
 def _issue_worker(config, service, count, queue):
     from qms import create_app
-    from qms.queue.operations import issue_ticket
+    from qms.queue.operations.issuing import issue_ticket
 
     app = create_app(config)
     numbers = []
     with app.app_context():
         for _ in range(count):
             numbers.append(issue_ticket(service)["number"])
-    app.extensions["qms_db"].dispose()
+    app.extensions["qms"].db.dispose()
     queue.put(numbers)
 
 
 def _call_worker(config, counter, queue, start):
     from qms import create_app
-    from qms.queue.operations import call_next
+    from qms.queue.operations.calling import call_next
     from qms.queue.queries import get_counter
 
     app = create_app(config)
@@ -35,7 +35,7 @@ def _call_worker(config, counter, queue, start):
             if ticket is None:
                 break
             called.append(ticket["id"])
-    app.extensions["qms_db"].dispose()
+    app.extensions["qms"].db.dispose()
     queue.put((counter, called))
 
 
@@ -70,7 +70,7 @@ def test_processes_issue_unique_gapless_numbers(app):
 
 
 def test_two_counters_calling_at_once_never_share_a_ticket(app):
-    from qms.queue.operations import issue_ticket
+    from qms.queue.operations.issuing import issue_ticket
 
     issued = {issue_ticket(service)["id"] for service in ("A", "B") * 150}
     ctx = mp.get_context("spawn")

@@ -1,11 +1,12 @@
 """A real `qms serve` SIGKILLed while clients take numbers: nothing acknowledged is lost."""
 
 import threading
+import time
 
 import pytest
 import requests
 
-from tests.live import LiveServer
+from qms.liveserver import LiveServer
 
 pytestmark = pytest.mark.slow
 
@@ -34,10 +35,12 @@ def test_sigkill_loses_no_acknowledged_ticket(tmp_path):
     threads = [threading.Thread(target=client, args=(s,)) for s in ("A", "A", "B", "C")]
     for t in threads:
         t.start()
+    deadline = time.monotonic() + 60
     while True:  # kill mid-stream, once a good number of tickets went through
         with lock:
             if len(acknowledged) >= 150:
                 break
+        assert time.monotonic() < deadline, f"only {len(acknowledged)} tickets in 60 s"
         stop.wait(0.01)
     server.kill()
     stop.set()

@@ -12,8 +12,8 @@ from sqlalchemy import delete, select
 
 from qms.errors import QmsError
 from qms.extensions import get_db
-from qms.queue import operations
 from qms.queue.models import DailySequence, Ticket, TicketEvent
+from qms.queue.operations import calling, issuing
 
 pytestmark = pytest.mark.storage
 
@@ -49,7 +49,7 @@ def make_machine(app, policy, ratio):
 
         @rule(service=st.sampled_from(SERVICES), priority=st.sampled_from(PRIORITIES))
         def issue(self, service, priority):
-            ticket = operations.issue_ticket(service, priority)
+            ticket = issuing.issue_ticket(service, priority)
             self.numbers[service] += 1
             assert ticket["number"] == self.numbers[service], "numbers must be gapless per service"
             assert ticket["code"] == f"{service}{self.numbers[service]:03d}"
@@ -61,7 +61,7 @@ def make_machine(app, policy, ratio):
         def call_next(self, counter):
             eligible = self._eligible(counter)
             had_normal = any(v[1] == 1 for v in eligible.values())
-            result = operations.call_next(counter)
+            result = calling.call_next(counter)
             self.current[counter] = None
             ticket = result["ticket"]
             if not eligible:
@@ -93,20 +93,20 @@ def make_machine(app, policy, ratio):
 
         @rule(counter=st.sampled_from(sorted(COUNTERS)))
         def recall(self, counter):
-            result = self._act(counter, operations.recall)
+            result = self._act(counter, calling.recall)
             if result:
                 assert result["ticket"]["id"] == self.current[counter]
                 assert result["ticket"]["call_count"] >= 2
 
         @rule(counter=st.sampled_from(sorted(COUNTERS)))
         def complete(self, counter):
-            if self._act(counter, operations.complete):
+            if self._act(counter, calling.complete):
                 self.current[counter] = None
 
         @rule(counter=st.sampled_from(sorted(COUNTERS)), requeue=st.booleans())
         def no_show(self, counter, requeue):
             ticket_id = self.current[counter]
-            result = self._act(counter, lambda n: operations.no_show(n, requeue=requeue))
+            result = self._act(counter, lambda n: calling.no_show(n, requeue=requeue))
             if result:
                 self.current[counter] = None
                 if requeue:
@@ -125,9 +125,9 @@ def make_machine(app, policy, ratio):
                 service = ticket.service.code
             if service == target:
                 with pytest.raises(QmsError):
-                    operations.transfer(counter, target)
+                    calling.transfer(counter, target)
                 return
-            result = operations.transfer(counter, target)
+            result = calling.transfer(counter, target)
             moved = result["ticket"]
             self.current[counter] = None
             klass = 0 if moved["priority"] else 1

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from qms.extensions import get_db
-from qms.queue import operations
 from qms.queue.models import Ticket
+from qms.queue.operations import calling, issuing
 from qms.queue.queries import today
 from qms.reports.queries import period_bounds, queue_figures
 
@@ -14,12 +14,12 @@ pytestmark = pytest.mark.storage
 
 
 def test_figures_from_known_times(app):
-    a1 = operations.issue_ticket("A")
-    a2 = operations.issue_ticket("A", "elderly")
-    operations.issue_ticket("C")
-    operations.call_next(1)  # a2 (priority)
-    operations.call_next(1)  # a2 done, a1 called
-    operations.no_show(1)
+    a1 = issuing.issue_ticket("A")
+    a2 = issuing.issue_ticket("A", "elderly")
+    issuing.issue_ticket("C")
+    calling.call_next(1)  # a2 (priority)
+    calling.call_next(1)  # a2 done, a1 called
+    calling.no_show(1)
     with get_db().write() as s:  # pin the times: a2 waited 10 min and was served 6 min
         t2 = s.get(Ticket, a2["id"])
         t2.called_dt = t2.issued_dt + timedelta(minutes=10)
@@ -67,14 +67,14 @@ def test_report_api_needs_staff_and_validates(client, officer, issue):
     assert backwards.get_json()["error"]["code"] == "invalid_range"
 
 
-def test_dashboard_page_requires_login(client, create_user, issue, login):
+def test_dashboard_page_requires_login(client, create_user, issue, auth):
     issue("A")
     issue("B", "merit")
     anonymous = client.get("/admin")
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
     user = create_user("leader", username="lanhdao")
-    assert login("lanhdao", "wrong-password").status_code == 401
-    assert login("lanhdao", user["password"]).status_code == 302
+    assert auth("lanhdao", "wrong-password").response.status_code == 401
+    assert auth("lanhdao", user["password"]).response.status_code == 302
     page = client.get("/admin").get_data(as_text=True)
     assert 'id="kpi-issued">2<' in page
     assert "Hộ tịch" in page and "Quầy 1" in page

@@ -1,10 +1,12 @@
-from flask import current_app, request
+"""Bearer tokens for API clients and the agents."""
 
-from qms.api import api_route
+from flask import g, request
+
 from qms.auth import operations
 from qms.errors import Unauthorized
-from qms.ratelimit import SlidingWindowLimiter
+from qms.state import get_state
 from qms.timeutil import iso
+from qms.web.routes import api_route
 
 TOKEN_BODY = {
     "type": "object",
@@ -25,7 +27,7 @@ TOKEN_BODY = {
     status=201,
 )
 def create_token(data):
-    limiter = current_app.extensions["qms_login_limiter"]
+    limiter = get_state().login_limiter
     limiter.hit(("login", request.remote_addr))
     user = operations.authenticate(data["username"], data["password"])
     if user is None:
@@ -39,10 +41,4 @@ def create_token(data):
 
 @api_route("/auth/me", summary="The logged-in staff member", roles=(), tag="auth")
 def me():
-    from flask import g
-
     return {"user": g.user}
-
-
-def init_app(app):
-    app.extensions["qms_login_limiter"] = SlidingWindowLimiter(app.config["LOGIN_RATE_LIMIT"])

@@ -5,10 +5,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from qms.models import Base, utcnow
-
-ROLES = ("admin", "leader", "officer", "it", "device")
-STAFF_ROLES = ("admin", "leader", "officer", "it")  # "device": a kiosk print agent, nothing else
+from qms.models import Base
+from qms.timeutil import utcnow
 
 
 class User(Base):

@@ -8,10 +8,12 @@ from flask import current_app
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from qms.auth.models import ROLES, ApiToken, User
+from qms.auth.models import ApiToken, User
 from qms.errors import Conflict, Invalid
 from qms.extensions import get_db
-from qms.models import log_event, utcnow
+from qms.models import log_event
+from qms.roles import ROLES
+from qms.timeutil import utcnow
 
 MIN_PASSWORD = 8
 # verified against when the username is unknown, so both paths cost the same

@@ -3,11 +3,12 @@
 from flask import request, session
 from sqlalchemy import select
 
-from qms.auth.models import STAFF_ROLES, ApiToken, User
+from qms.auth.models import ApiToken, User
 from qms.auth.operations import hash_token
 from qms.errors import Forbidden, Unauthorized
 from qms.extensions import csrf, get_db
-from qms.models import utcnow
+from qms.roles import may
+from qms.timeutil import utcnow
 
 
 def current_user(verify_csrf=False):
@@ -41,8 +42,7 @@ def require_user(roles):
     user = current_user(verify_csrf=True)
     if user is None:
         raise Unauthorized("Cần đăng nhập. Login required.", "login_required")
-    allowed = roles or STAFF_ROLES
-    if user["role"] not in allowed and user["role"] != "admin":
+    if not may(user["role"], roles):
         raise Forbidden(
             "Tài khoản không có quyền thực hiện thao tác này. Your role may not do this.",
             "forbidden_role",
@@ -57,3 +57,8 @@ def users_list():
             for u in s.scalars(select(User).order_by(User.username))
         ]
 
+
+def password_marker(user_id):
+    """The end of the password hash kept in the session: a password change ends every session."""
+    with get_db().read() as s:
+        return s.get(User, user_id).password_hash[-12:]

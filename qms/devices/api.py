@@ -1,14 +1,16 @@
-"""JSON routes of printing: the kiosk's paper line, reprint, device status, the print agents."""
+"""JSON routes of printing: the kiosk's paper line, reprint, device status, the print agents.
+
+Every job in an answer has the one shape of queries.job_dict.
+"""
 
 from flask import g, request
 
-from qms.api import api_route
 from qms.errors import Invalid, NotFound
+from qms.roles import COUNTER_STAFF, DEVICES, TECHNICAL
+from qms.web.routes import api_route
 
-from . import operations, queries
-
-OFFICER = ("officer", "leader", "it")
-AGENT = ("device",)
+from . import queries
+from .operations import agent, reprint
 
 REPRINT_BODY = {
     "type": "object",
@@ -82,15 +84,14 @@ def ticket_print_status(ticket_id):
     "/tickets/<int:ticket_id>/reprint",
     ["POST"],
     summary="Print a ticket again (to its kiosk's printer, or the server's)",
-    roles=OFFICER,
+    roles=COUNTER_STAFF,
     body=REPRINT_BODY,
     tag="printing",
     status=201,
     responses={404: "unknown ticket or printer", 409: "no printer or ticket finished"},
 )
 def reprint_ticket(ticket_id, data):
-    job = operations.reprint(ticket_id, g.user, data.get("target"))
-    return {"job": operations._public_job(job)}
+    return {"job": reprint.reprint(ticket_id, g.user, data.get("target"))}
 
 
 @api_route(
@@ -107,32 +108,31 @@ def list_devices():
     "/devices/test-print",
     ["POST"],
     summary="Queue a sample ticket on a printer",
-    roles=("it", "leader"),
+    roles=TECHNICAL,
     body=TEST_BODY,
     tag="printing",
     status=201,
 )
 def test_print(data):
-    job = operations.print_sample(g.user, data.get("target"))
-    return {"job": operations._public_job(job)}
+    return {"job": reprint.print_sample(g.user, data.get("target"))}
 
 
 @api_route(
     "/agents/<kiosk>/hello",
     ["POST"],
     summary="Print agent: register / heartbeat with its printer's state",
-    roles=AGENT,
+    roles=DEVICES,
     body=HELLO_BODY,
     tag="agents",
 )
 def agent_hello(kiosk, data):
-    return operations.agent_hello(kiosk, g.user, data)
+    return agent.agent_hello(kiosk, g.user, data)
 
 
 @api_route(
     "/agents/<kiosk>/jobs/next",
     summary="Print agent: long-poll the next job (204 when none within ?wait= seconds)",
-    roles=AGENT,
+    roles=DEVICES,
     query={"wait": {"type": "integer", "minimum": 0, "maximum": 30, "default": 20}},
     tag="agents",
     responses={204: "no job within the wait"},
@@ -145,32 +145,23 @@ def agent_next_job(kiosk):
         raise Invalid("'wait' phải là số giây. 'wait' must be seconds.", "invalid_wait") from None
     if not 0 <= wait <= 30:
         raise Invalid("'wait' từ 0 đến 30. 'wait' must be 0..30.", "invalid_wait")
-    job = operations.next_agent_job(kiosk, g.user, wait)
+    job = agent.next_agent_job(kiosk, g.user, wait)
     if job is None:
         return "", 204
-    return {
-        "job": {
-            "id": job["id"],
-            "ticket_id": job["ticket_id"],
-            "kind": job["kind"],
-            "claim_token": job["claim_token"],
-            "attempts": job["attempts"],
-            "payload": job["payload"],
-        }
-    }
+    return {"job": job}
 
 
 @api_route(
     "/agents/<kiosk>/jobs/<int:job_id>/ack",
     ["POST"],
     summary="Print agent: report a job printed or failed",
-    roles=AGENT,
+    roles=DEVICES,
     body=ACK_BODY,
     tag="agents",
     responses={404: "unknown job", 409: "stale claim (the job was handed out again)"},
 )
 def agent_ack_job(kiosk, job_id, data):
-    return operations.ack_agent_job(
+    return agent.ack_agent_job(
         kiosk,
         job_id,
         data["claim_token"],

@@ -39,9 +39,9 @@ from flask.cli import with_appcontext
 )
 def agent_command(server, kiosk, printer, token, username, password, profile, journal, wait):
     """Print this kiosk's tickets on a printer attached to this PC."""
+    from print_agent.agent import Agent
     from printer_drivers import PrinterConfigError, get_profile, transport_from_url
-    from qms.devices.agent import Agent
-    from qms.devices.operations import KIOSK_ID
+    from qms.devices.operations.agent import KIOSK_ID
 
     if not token and not (username and password):
         raise click.UsageError("give --token, or --username and --password of a device account")
@@ -84,10 +84,9 @@ def agent_command(server, kiosk, printer, token, username, password, profile, jo
 @with_appcontext
 def print_test_command(printer, png, profile):
     """Print a sample ticket (Vietnamese demo data) and/or write its image."""
+    from print_agent.payload import sample_payload, ticket_data
     from printer_drivers import PrinterError, encode_ticket, get_profile, render_ticket, send_job
-    from qms.devices.payload import sample_payload, ticket_data
-    from qms.models import utcnow
-    from qms.timeutil import iso
+    from qms.timeutil import iso, utcnow
 
     cfg = current_app.config
     printer = printer or (None if png else cfg.get("PRINTER"))

@@ -5,7 +5,8 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from qms.models import Base, utcnow
+from qms.models import Base
+from qms.timeutil import utcnow
 
 JOB_STATUSES = ("queued", "printing", "printed", "failed", "expired", "cancelled")
 OPEN_JOB_STATUSES = ("queued", "printing")

@@ -1,14 +1,15 @@
-"""Reads of the print path: a ticket's print status, devices and queues for staff."""
+"""Reads of the print path and its two serializers: job_dict (a print job) and device_dict."""
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from qms.extensions import get_db
+from qms.queue import queries as queue_queries
 from qms.queue.models import Ticket
-from qms.timeutil import iso
+from qms.timeutil import iso, utcnow
 
 from .models import OPEN_JOB_STATUSES, DeviceState, PrintJob
-from .operations import kiosk_state
+from .runtime import LOCAL, LOCAL_DEVICE
 
 MESSAGES = {
     "printing": (
@@ -28,6 +29,17 @@ MESSAGES = {
         "This ticket is shown on screen only: please take a photo or note the number.",
     ),
 }
+
+
+def kiosk_state(status, attempts=0, last_error=None):
+    """Job status → what the kiosk shows: printing | printed | failed."""
+    if status == "printed":
+        return "printed"
+    if status in ("failed", "expired", "cancelled"):
+        return "failed"
+    if attempts and last_error:
+        return "failed"  # retrying: the citizen should not wait for it
+    return "printing"
 
 
 def print_status(ticket_id):
@@ -58,17 +70,31 @@ def print_status(ticket_id):
     }
 
 
-def _device_dict(row, depth=0):
+def device_dict(device, row=None, *, target=None, queued=0, last_error=None, last_seen=None):
+    """The one shape of a device state (a printer or an agent); row None: never heard of yet.
+
+    target is where a printer's jobs go ("local", "agent:<kiosk>"; None for an agent),
+    queued its open jobs, last_error {"error", "at"} of its newest failed attempt.
+    """
     return {
-        "device": row.device,
-        "state": row.state,
-        "kind": row.kind,
-        "message": row.message,
-        "since": iso(row.since_dt),
-        "last_seen": iso(row.last_seen_dt),
-        "data": row.data or {},
-        "queued": depth,
+        "device": device,
+        "state": row.state if row else "unknown",
+        "kind": row.kind if row else None,
+        "message": row.message if row else "",
+        "since": iso(row.since_dt) if row else None,
+        "last_seen": iso(row.last_seen_dt) if row else iso(last_seen),
+        "data": (row.data or {}) if row else {},
+        "queued": queued,
+        "target": target,
+        "last_error": last_error,
     }
+
+
+def device_state(device):
+    """(state, kind) of one device; ("unknown", None) before its first report."""
+    with get_db().read() as s:
+        row = s.get(DeviceState, device)
+        return (row.state, row.kind) if row else ("unknown", None)
 
 
 def devices_overview():
@@ -91,52 +117,32 @@ def devices_overview():
             .limit(200)
         ):
             errors.setdefault(target, {"error": error, "at": iso(when)})
-        devices = []
-        seen = set()
-        for row in rows:
-            if row.device.startswith("printer:"):
-                name = row.device.split(":", 1)[1]
-                target = "local" if name == "local" else f"agent:{name}"
-                item = _device_dict(row, depth.get(target, 0))
-                item["target"] = target
-                item["last_error"] = errors.get(target)
-                devices.append(item)
-                seen.add(target)
-        agents = [_device_dict(row) for row in rows if row.device.startswith("agent:")]
-    if cfg.get("PRINTER") and "local" not in seen:
-        devices.insert(
-            0,
-            {
-                "device": "printer:local",
-                "state": "unknown",
-                "kind": None,
-                "message": "",
-                "since": None,
-                "last_seen": None,
-                "data": {},
-                "queued": depth.get("local", 0),
-                "target": "local",
-                "last_error": errors.get("local"),
-            },
-        )
-    for agent in agents:
-        kiosk = agent["device"].split(":", 1)[1]
-        if f"agent:{kiosk}" not in seen:
-            devices.append(
-                {
-                    "device": f"printer:{kiosk}",
-                    "state": "unknown",
-                    "kind": None,
-                    "message": "",
-                    "since": None,
-                    "last_seen": agent["last_seen"],
-                    "data": {},
-                    "queued": depth.get(f"agent:{kiosk}", 0),
-                    "target": f"agent:{kiosk}",
-                    "last_error": errors.get(f"agent:{kiosk}"),
-                }
+    printers = {row.device: row for row in rows if row.device.startswith("printer:")}
+    agent_rows = [row for row in rows if row.device.startswith("agent:")]
+    names = list(printers)
+    if cfg.get("PRINTER") and LOCAL_DEVICE not in printers:
+        names.append(LOCAL_DEVICE)  # configured, not heard of yet
+    last_seen = {}
+    for row in agent_rows:
+        printer = f"printer:{row.device[6:]}"
+        if printer not in printers:  # an agent whose printer has not reported yet
+            names.append(printer)
+            last_seen[printer] = row.last_seen_dt
+    devices = []
+    for name in names:
+        kiosk = name.split(":", 1)[1]
+        target = LOCAL if name == LOCAL_DEVICE else f"agent:{kiosk}"
+        devices.append(
+            device_dict(
+                name,
+                printers.get(name),
+                target=target,
+                queued=depth.get(target, 0),
+                last_error=errors.get(target),
+                last_seen=last_seen.get(name),
             )
-    devices.sort(key=lambda d: (d["target"] != "local", d["device"]))
+        )
+    devices.sort(key=lambda d: (d["target"] != LOCAL, d["device"]))
     return {
         "printer": {
             "url": cfg.get("PRINTER"),
@@ -144,45 +150,64 @@ def devices_overview():
             "job_ttl_seconds": float(cfg["PRINT_JOB_TTL"]),
         },
         "devices": devices,
-        "agents": agents,
+        "agents": [device_dict(row.device, row) for row in agent_rows],
         "queue": depth,
+    }
+
+
+def job_dict(job):
+    """The one shape of a print job: every API answer, the staff page and the agent use it.
+
+    claim_token is set only while a claim is open (what an agent's ack must quote);
+    payload is what the ticket prints (print_agent.payload.ticket_data reads it).
+    """
+    return {
+        "id": job.id,
+        "ticket_id": job.ticket_id,
+        "code": (job.payload or {}).get("code"),
+        "kind": job.kind,
+        "target": job.target,
+        "status": job.status,
+        "attempts": job.attempts,
+        "last_error": job.last_error,
+        "created_at": iso(job.created_dt),
+        "printed_at": iso(job.printed_dt),
+        "claim_token": job.claim_token,
+        "payload": job.payload,
     }
 
 
 def recent_jobs(limit=30):
     with get_db().read() as s:
-        rows = s.execute(
-            select(PrintJob, Ticket.code)
-            .outerjoin(Ticket, Ticket.id == PrintJob.ticket_id)
-            .order_by(PrintJob.id.desc())
-            .limit(limit)
-        ).all()
-        return [
-            {
-                "id": job.id,
-                "ticket_id": job.ticket_id,
-                "code": code or (job.payload or {}).get("code"),
-                "kind": job.kind,
-                "target": job.target,
-                "status": job.status,
-                "attempts": job.attempts,
-                "last_error": job.last_error,
-                "created_at": iso(job.created_dt),
-                "printed_at": iso(job.printed_dt),
-            }
-            for job, code in rows
-        ]
+        jobs = s.scalars(select(PrintJob).order_by(PrintJob.id.desc()).limit(limit)).all()
+        return [job_dict(job) for job in jobs]
+
+
+def next_local_job(now=None):
+    """The oldest queued local job (strict order) and the seconds until it may run (<= 0: due).
+
+    (None, None) when there is none.
+    """
+    now = now or utcnow()
+    with get_db().read() as s:
+        job = s.scalar(
+            select(PrintJob)
+            .where(PrintJob.target == LOCAL, PrintJob.status == "queued")
+            .order_by(PrintJob.id)
+            .limit(1)
+        )
+        if job is None:
+            return None, None
+        return job_dict(job), (job.next_attempt_dt - now).total_seconds()
 
 
 def ticket_id_by_code(code, day=None):
     """Today's ticket with this code (codes restart every day), newest first."""
-    from qms.queue.queries import today
-
     code = (code or "").strip().upper()
     with get_db().read() as s:
         return s.scalar(
             select(Ticket.id)
-            .where(Ticket.code == code, Ticket.day == (day or today()))
+            .where(Ticket.code == code, Ticket.day == (day or queue_queries.today()))
             .order_by(Ticket.id.desc())
             .limit(1)
         )

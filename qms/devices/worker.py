@@ -12,6 +12,7 @@ import time
 import uuid
 from datetime import timedelta
 
+from print_agent.payload import classify_error, status_report, ticket_data
 from printer_drivers import (
     PrinterError,
     encode_ticket,
@@ -23,19 +24,20 @@ from printer_drivers import (
 )
 from qms.db import try_acquire_lease
 from qms.extensions import get_db
-from qms.models import utcnow
+from qms.state import get_state
+from qms.timeutil import utcnow
 
-from . import operations
-from .models import DeviceState
-from .payload import classify_error, status_report, ticket_data
+from . import queries
+from .operations import health, jobs
+from .runtime import LOCAL, LOCAL_DEVICE, runtime
 
 log = logging.getLogger(__name__)
 LEASE = "printer"
 
 
 def _transport(app):
-    """A fresh transport per job; tests may put a printer_drivers DummyTransport in extensions."""
-    fixed = app.extensions.get("qms_printer_transport")
+    """A fresh transport per job; tests may set a printer_drivers DummyTransport in the state."""
+    fixed = get_state(app).printer_transport
     return fixed if fixed is not None else transport_from_url(app.config["PRINTER"])
 
 
@@ -43,12 +45,6 @@ def render_job(app, payload):
     profile = get_profile(app.config["PRINTER_PROFILE"])
     image = render_ticket(ticket_data(payload), profile.width_dots)
     return encode_ticket(image, profile)
-
-
-def _device_state(device):
-    with get_db().read() as s:
-        row = s.get(DeviceState, device)
-        return (row.state, row.kind) if row else ("unknown", None)
 
 
 class LocalWorker:
@@ -66,17 +62,16 @@ class LocalWorker:
         now = now or utcnow()
         if self.last_housekeeping is None or now - self.last_housekeeping >= timedelta(seconds=5):
             self.last_housekeeping = now
-            operations.expire_jobs(now)
-            operations.agent_watchdog(now)
+            jobs.expire_jobs(now)
+            health.agent_watchdog(now)
         if not app.config.get("PRINTER"):
             return {"action": "idle", "job": None, "delay": 5.0}
-        job, due = operations.next_local_job(now)
-        if job is not None and not due:
-            wait = (job["next_attempt_dt"] - now).total_seconds()
+        job, wait = queries.next_local_job(now)
+        if job is not None and wait > 0:
             if self._poll_due(now, failed=True):
                 self.poll_status(now)
-                job, due = operations.next_local_job(now)
-            if job is not None and not due:
+                job, wait = queries.next_local_job(now)
+            if job is not None and wait > 0:
                 poll = float(app.config["PRINTER_RETRY_POLL"])
                 return {"action": "backoff", "job": job["id"], "delay": max(0.05, min(wait, poll))}
         if job is None:
@@ -89,13 +84,13 @@ class LocalWorker:
     def _poll_due(self, now, failed=None):
         cfg = self.app.config
         if failed is None:
-            failed = _device_state(operations.LOCAL_DEVICE)[0] == "failed"
+            failed = queries.device_state(LOCAL_DEVICE)[0] == "failed"
         interval = float(cfg["PRINTER_RETRY_POLL" if failed else "PRINTER_STATUS_INTERVAL"])
         return self.last_poll is None or now - self.last_poll >= timedelta(seconds=interval)
 
     def print_job(self, job, now):
         app = self.app
-        claimed = operations.claim(job["id"], self.holder, now)
+        claimed = jobs.claim(job["id"], self.holder, now)
         if claimed is None:
             return {"action": "lost", "job": job["id"], "delay": 0.0}
         try:
@@ -110,14 +105,12 @@ class LocalWorker:
             kind, retry = classify_error(exc) if isinstance(exc, PrinterError) else ("error", False)
             message = f"{type(exc).__name__}: {exc}"[:300]
             log.warning("print job %s failed: %s", job["id"], message)
-            result = operations.finish(job["id"], False, error=message, retry=retry, now=now)
-            operations.set_device_state(
-                operations.LOCAL_DEVICE, "failed", kind, message, seen=True, now=now
-            )
+            result = jobs.finish(job["id"], False, error=message, retry=retry, now=now)
+            health.set_device_state(LOCAL_DEVICE, "failed", kind, message, seen=True, now=now)
             self.last_poll = now  # the attempt told us as much as a status poll would
             return {"action": "failed", "job": job["id"], "delay": 0.05, "result": result}
-        result = operations.finish(job["id"], True, now=now)
-        operations.set_device_state(operations.LOCAL_DEVICE, "ok", seen=True, now=now)
+        result = jobs.finish(job["id"], True, now=now)
+        health.set_device_state(LOCAL_DEVICE, "ok", seen=True, now=now)
         self.last_poll = now
         return {"action": "printed", "job": job["id"], "delay": 0.0, "result": result}
 
@@ -136,18 +129,16 @@ class LocalWorker:
                 state, kind = "failed", "offline"
         if state is None:
             return None
-        transition = operations.set_device_state(
-            operations.LOCAL_DEVICE, state, kind, message, seen=True, now=now
-        )
+        transition = health.set_device_state(LOCAL_DEVICE, state, kind, message, seen=True, now=now)
         if transition == "recovered":
-            operations.retry_now(operations.LOCAL, now)
+            jobs.retry_now(LOCAL, now)
         return state
 
 
 def run(app, stop):
     """The background loop: lease, step, sleep until woken by a new job or the next due time."""
     worker = LocalWorker(app)
-    rt = operations.runtime(app)
+    rt = runtime(app)
     lease_seconds = 30.0
     renewed = 0.0
     holding = False
@@ -160,7 +151,7 @@ def run(app, stop):
                     holding = try_acquire_lease(get_db(), LEASE, worker.holder, lease_seconds)
                     renewed = time.monotonic() if holding else 0.0
                     if holding and not was:
-                        operations.fail_interrupted_local(worker.holder)
+                        jobs.fail_interrupted_local(worker.holder)
                 if holding:
                     rt.local_wake.clear()
                     delay = worker.step()["delay"]

@@ -21,34 +21,18 @@ from qms import signals
 
 log = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "PRIMARY_PROBE_INTERVAL": 3.0,  # seconds between probe starts
-    "PRIMARY_PROBE_TIMEOUT": 3.0,  # seconds per probe
-    "PRIMARY_PROBE_KIND": "auto",  # auto (by URL scheme: http(s) or tcp://host:port) | tcp
-    "PRIMARY_EXPECT_STATUS": "2xx",  # e.g. "200" or "200,204" or "2xx,3xx"
-    "PRIMARY_FAIL_THRESHOLD": 3,  # consecutive failures → primary down (≤ 15 s by default)
-    "PRIMARY_RECOVER_THRESHOLD": 5,  # consecutive successes → primary back …
-    "PRIMARY_RECOVER_SECONDS": 15.0,  # … spanning at least this long (no flapping)
-    "TAKEOVER": "auto",  # auto | ask (leadership confirms on /admin/fallback)
-    "FALLBACK_SERIES": "continue",  # continue | offset:N (local numbers start above N)
-    "FALLBACK_ADOPT_MAX": 999,  # numbers per adoption
-}
-
 
 def init_app(app):
-    from qms import background
     from qms.fallback import api as _api  # noqa: F401  (registers the routes)
-    from qms.fallback import cli, monitor, views
+    from qms.fallback import cli, monitor
+    from qms.state import get_state
 
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
     if app.config["TAKEOVER"] not in ("auto", "ask"):
         raise RuntimeError(f"QMS_TAKEOVER must be 'auto' or 'ask', not {app.config['TAKEOVER']!r}")
     series = str(app.config["FALLBACK_SERIES"])
     if series != "continue" and not (series.startswith("offset:") and series[7:].isdigit()):
         raise RuntimeError(f"QMS_FALLBACK_SERIES must be 'continue' or 'offset:N', not {series!r}")
-    app.register_blueprint(views.bp)
-    background.register(app, "primary-monitor", monitor.run)
+    get_state(app).add_loop("primary-monitor", monitor.run)
     cli.init_app(app)
 
     def check_draining(sender, **kwargs):

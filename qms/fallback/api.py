@@ -2,13 +2,13 @@
 
 from flask import Response, g
 
-from qms.api import api_route
 from qms.errors import NotFound
 from qms.extensions import get_db
 from qms.fallback import export, operations, queries
-from qms.fallback.queries import MODES, current_mode
+from qms.mode import MODES, current_mode
+from qms.roles import COUNTER_STAFF, LEADERSHIP
+from qms.web.routes import api_route
 
-STAFF_WRITE = ("officer", "leader", "it")
 MODE_BODY = {
     "type": "object",
     "required": ["mode"],
@@ -40,7 +40,7 @@ def get_mode():
     "/mode",
     ["POST"],
     summary="Switch the operating mode (leadership or admin), with a reason",
-    roles=("leader",),
+    roles=LEADERSHIP,
     body=MODE_BODY,
     tag="fallback",
 )
@@ -62,7 +62,7 @@ def fallback_status():
     "/fallback/adopt",
     ["POST"],
     summary="Adopt tickets QMS 1.2 printed (service + number range) into the queue",
-    roles=STAFF_WRITE,
+    roles=COUNTER_STAFF,
     body=ADOPT_BODY,
     tag="fallback",
     responses={

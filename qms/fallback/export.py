@@ -7,8 +7,7 @@ from sqlalchemy import select
 
 from qms.errors import NotFound
 from qms.extensions import get_db
-from qms.models import utcnow
-from qms.timeutil import vn_datetime
+from qms.timeutil import utcnow, vn_datetime
 
 ORIGIN_VI = {
     "local": "Cấp tại hệ thống dự phòng",

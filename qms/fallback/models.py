@@ -5,7 +5,8 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from qms.models import Base, utcnow
+from qms.models import Base
+from qms.timeutil import utcnow
 
 
 class Outage(Base):

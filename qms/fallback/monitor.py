@@ -18,8 +18,9 @@ import requests
 from qms.db import try_acquire_lease
 from qms.extensions import get_db
 from qms.fallback import operations, queries
-from qms.models import utcnow
-from qms.timeutil import local_day
+from qms.mode import current_mode
+from qms.state import get_state
+from qms.timeutil import local_day, utcnow
 
 log = logging.getLogger(__name__)
 LEASE = "primary-monitor"
@@ -92,11 +93,11 @@ def act(transition, error=None):
 
 def _housekeeping(app):
     operations.finish_draining()
-    state = app.extensions.setdefault("qms_fallback", {})
+    state = get_state(app).fallback
     day = local_day(utcnow())
     if operations.series_offset() and state.get("series_day") != day:
         with get_db().write() as s:
-            if queries.current_mode(s)["mode"] == "fallback":
+            if current_mode(s)["mode"] == "fallback":
                 operations.ensure_local_series(s, day)
                 state["series_day"] = day
 

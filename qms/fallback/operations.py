@@ -4,21 +4,22 @@ Mode switches are recorded with who and why (log), announced on the ticker (noti
 close the outage row, and raise mode_changed (the incident module opens/closes a 2.8 incident).
 """
 
-import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import case, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 
-from qms import signals
+from qms import notices, signals
 from qms.errors import Conflict, Invalid, NotFound
 from qms.extensions import get_db
 from qms.fallback import queries
 from qms.fallback.models import Adoption, Outage
-from qms.fallback.queries import MODES, PROBE_KEY, TAKEOVER_REQUEST_KEY, current_mode
-from qms.models import Notice, Setting, log_event, utcnow
-from qms.timeutil import iso, local_day
+from qms.fallback.queries import PROBE_KEY, TAKEOVER_REQUEST_KEY
+from qms.mode import MODES, current_mode, store_mode
+from qms.models import Setting, log_event
+from qms.queue.models import Service
+from qms.queue.operations import tickets
+from qms.timeutil import iso, local_day, utcnow
 
 NOTICE_TEXT = {
     "fallback": (
@@ -31,9 +32,8 @@ NOTICE_TEXT = {
     ),
 }
 # adopted tickets sit just before the takeover instant, one millisecond per number, so they are
-# called in number order ahead of every local ticket issued after it (numbers stay below this)
-ADOPT_SLOTS = 10000
-MAX_NUMBER = ADOPT_SLOTS - 1
+# called in number order ahead of every local ticket issued after it
+MAX_NUMBER = tickets.ADOPT_SLOTS - 1
 
 
 def _app():
@@ -78,9 +78,8 @@ def _switch_in(s, new_mode, reason, user, automatic):
         return None
     now = utcnow()
     username = user["username"] if user else None
-    _set(
+    store_mode(
         s,
-        "mode",
         {
             "mode": new_mode,
             "since": iso(now),
@@ -90,12 +89,11 @@ def _switch_in(s, new_mode, reason, user, automatic):
             "previous": old["mode"],
         },
     )
-    for notice in s.query(Notice).filter(Notice.source == "mode", Notice.is_active.is_(True)):
-        notice.is_active = False
-        notice.withdrawn_dt = now
+    # the switch itself is logged below; the ticker follows the mode
+    notices.retire_notices(s, source="mode", log=False)
     if new_mode in NOTICE_TEXT:
         vi, en = NOTICE_TEXT[new_mode]
-        s.add(Notice(text_vi=vi, text_en=en, source="mode", source_ref=new_mode))
+        notices.add_notice(s, vi, en, source="mode", source_ref=new_mode, log=False)
     outage = queries.open_outage(s)
     if new_mode == "fallback":
         if outage is None:
@@ -170,10 +168,8 @@ def ensure_local_series(s, day):
     offset = series_offset()
     if not offset:
         return
-    from qms.queue.models import Service
-
     for service_id in s.scalars(select(Service.id)):
-        _raise_sequence(s, service_id, day, offset)
+        tickets.raise_sequence(s, service_id, day, offset)
 
 
 def series_offset():
@@ -181,23 +177,6 @@ def series_offset():
     if series.startswith("offset:"):
         return int(series.split(":", 1)[1])
     return 0
-
-
-def _raise_sequence(s, service_id, day, at_least):
-    """DailySequence.last = max(last, at_least): the next local number is above at_least."""
-    from qms.queue.models import DailySequence
-
-    dialect = postgresql if s.bind.dialect.name == "postgresql" else sqlite
-    s.execute(
-        dialect.insert(DailySequence)
-        .values(service_id=service_id, day=day, last=at_least)
-        .on_conflict_do_update(
-            index_elements=[DailySequence.service_id, DailySequence.day],
-            set_={
-                "last": case((DailySequence.last < at_least, at_least), else_=DailySequence.last)
-            },
-        )
-    )
 
 
 # --- the probe and what its transitions do ------------------------------------------------
@@ -310,9 +289,7 @@ def request_takeover(reason):
 
 def adopt(service_code, number_from, number_to, user=None):
     """Tickets QMS 1.2 printed join our queue; new local numbers continue above them."""
-    from qms.queue.models import Service, Ticket, TicketEvent
-    from qms.queue.operations import format_code
-
+    format_code = tickets.format_code
     limit = int(current_app.config["FALLBACK_ADOPT_MAX"])
     for name, value in (("from", number_from), ("to", number_to)):
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_NUMBER:
@@ -363,16 +340,7 @@ def adopt(service_code, number_from, number_to, user=None):
         overlapping = [
             a for a in previous if a.number_from <= number_to and number_from <= a.number_to
         ]
-        taken = s.scalars(
-            select(Ticket.number)
-            .where(
-                Ticket.series_service_id == service.id,
-                Ticket.day == day,
-                Ticket.parent_id.is_(None),
-                Ticket.number.between(number_from, number_to),
-            )
-            .order_by(Ticket.number)
-        ).all()
+        taken = tickets.numbers_taken(s, service.id, day, number_from, number_to)
         if overlapping or taken:
             ranges = [f"{a.number_from}–{a.number_to}" for a in overlapping]
             codes = [format_code(service.code, n) for n in taken[:10]]
@@ -392,7 +360,9 @@ def adopt(service_code, number_from, number_to, user=None):
         outage = queries.open_outage(s)
         # in an outage: just before the takeover; without one (standalone): from now on
         base = (
-            outage.started_dt if outage is not None else now + timedelta(milliseconds=ADOPT_SLOTS)
+            outage.started_dt
+            if outage is not None
+            else now + timedelta(milliseconds=tickets.ADOPT_SLOTS)
         )
         adoption = Adoption(
             outage_id=outage.id if outage else None,
@@ -404,42 +374,16 @@ def adopt(service_code, number_from, number_to, user=None):
             user_id=user["id"] if user else None,
         )
         s.add(adoption)
-        tickets = []
-        for number in range(number_from, number_to + 1):
-            ticket = Ticket(
-                service_id=service.id,
-                series_service_id=service.id,
-                day=day,
-                number=number,
-                code=format_code(service.code, number),
-                priority=None,
-                priority_class=1,
-                status="waiting",
-                origin="adopted",
-                track_token=secrets.token_urlsafe(12),
-                issued_dt=now,
-                queue_dt=base - timedelta(milliseconds=ADOPT_SLOTS - number),
-            )
-            s.add(ticket)
-            tickets.append(ticket)
         s.flush()
         user_id = user["id"] if user else None
-        for ticket in tickets:
-            s.add(
-                TicketEvent(
-                    ticket_id=ticket.id,
-                    kind="adopted",
-                    event_dt=now,
-                    user_id=user_id,
-                    data={"adoption": adoption.id},
-                )
-            )
-        _raise_sequence(s, service.id, day, number_to)
+        adopted = tickets.add_adopted(
+            s, service, day, number_from, number_to, base, adoption.id, user_id
+        )
         log_event(
             s,
             "fallback.adopt",
             f"Adopted {format_code(service.code, number_from)}–"
-            f"{format_code(service.code, number_to)} ({len(tickets)})",
+            f"{format_code(service.code, number_to)} ({len(adopted)})",
             {
                 "service": service.code,
                 "from": number_from,
@@ -449,9 +393,9 @@ def adopt(service_code, number_from, number_to, user=None):
             user_id,
         )
         result = {
-            "adopted": len(tickets),
+            "adopted": len(adopted),
             "adoption": queries.adoption_dict(adoption, service.code, user and user["username"]),
-            "tickets": [{"id": t.id, "code": t.code, "number": t.number} for t in tickets],
+            "tickets": adopted,
         }
     signals.queue_changed.send(_app())
     return result

@@ -4,31 +4,12 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from qms.extensions import get_db
-from qms.models import Setting, utcnow
-from qms.timeutil import iso, local_day
+from qms.mode import current_mode
+from qms.models import Setting
+from qms.timeutil import iso, local_day, utcnow
 
-MODES = ("standalone", "standby", "fallback", "draining")
 PROBE_KEY = "fallback.probe"
 TAKEOVER_REQUEST_KEY = "fallback.takeover_request"
-
-
-def default_mode():
-    return "standby" if current_app.config.get("PRIMARY_URL") else "standalone"
-
-
-_MODE_VALUE = select(Setting.value).where(Setting.key == "mode")
-
-
-def current_mode(s):
-    # Core, not s.get(): this runs inside every ticket issue
-    value = s.connection().execute(_MODE_VALUE).scalar()
-    if value is None:
-        return {"mode": default_mode(), "since": None, "reason": "", "by": None, "automatic": True}
-    state = dict(value)
-    if not current_app.config.get("PRIMARY_URL") and state.get("mode") != "standalone":
-        # no primary configured any more: this system is the QMS
-        state = {**state, "mode": "standalone"}
-    return state
 
 
 def probe_state(s):

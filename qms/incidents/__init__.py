@@ -2,24 +2,21 @@
 
 Catalogue of the plan's types, incident lifecycle with checklist and timeline, automatic
 incidents from device/mode/start-up signals, public notices, the incident book and the
-quarterly report.
+quarterly report. The staff pages are qms.pages.incidents.
 """
 
 
 def init_app(app):
+    from flask import request
+
     from qms.incidents import (
         api,  # noqa: F401  (registers the /api/v1 routes)
+        api_reports,  # noqa: F401  (idem: export, quarterly report, proposals)
         cli,
-        operations,
-        views,
+        files,
     )
+    from qms.incidents.operations import automatic
 
-    app.config.setdefault("INCIDENT_PAPER_AFTER_MINUTES", 30)
-    app.config.setdefault("INCIDENT_DEVICE_TYPES", {})  # device prefix → type code overrides
-    app.config.setdefault("INCIDENT_REPORT_PLACE", None)
-    app.config.setdefault(
-        "INCIDENT_ATTACHMENT_MAX_BYTES", 3 * 1024 * 1024
-    )  # "Tân Kỳ" from COMMUNE_NAME when unset
-    operations.connect_signals(app)
-    views.init_app(app)
+    automatic.connect_signals(app)
+    app.before_request(lambda: files.allow_large_upload(request, "/api/v1/incidents/"))
     cli.init_app(app)

@@ -1,14 +1,19 @@
-"""Incident JSON routes (staff only): parse, call an operation, serialise."""
+"""Incident JSON routes (staff only): the catalogue, one incident's life, its attachments.
 
-from flask import Response, g, request
+Every answer about an incident is queries.get_incident's: the writes answer what
+GET /incidents/<id> gives. The book's export and the quarterly report are in api_reports.
+"""
 
-from qms.api import api_route, query_date
-from qms.errors import Invalid, NotFound
-from qms.incidents import operations, queries, reports
+from flask import g, request, send_file
+
+from qms.errors import NotFound
+from qms.incidents import queries
+from qms.incidents.inputs import parse_list_args
 from qms.incidents.models import STATUSES
+from qms.incidents.operations import attachments, catalogue, lifecycle, notices
+from qms.roles import TECHNICAL
+from qms.web.routes import api_route
 
-HANDLERS = ("it", "leader")  # escalate, resolve, close, notices, catalogue (admin always passes)
-LEADERS = ("leader",)
 TAG = "incidents"
 
 REPORT_BODY = {
@@ -41,7 +46,7 @@ ESCALATE_BODY = {
             "maxLength": 200,
             "description": "unit or person, e.g. VNPT Nghệ An",
         },
-        "channel": {"type": "string", "enum": list(operations.CHANNELS)},
+        "channel": {"type": "string", "enum": list(lifecycle.CHANNELS)},
         "note": {"type": ["string", "null"], "maxLength": 1000},
         "at": {"type": ["string", "null"], "maxLength": 40, "description": "default now"},
     },
@@ -80,16 +85,6 @@ TYPE_CREATE_BODY = {
     "properties": {"code": {"type": "string", "maxLength": 10}, **TYPE_FIELDS},
 }
 TYPE_UPDATE_BODY = {"type": "object", "properties": TYPE_FIELDS}
-PROPOSALS_BODY = {
-    "type": "object",
-    "required": ["year", "quarter"],
-    "properties": {
-        "year": {"type": "integer", "minimum": 2000, "maximum": 2100},
-        "quarter": {"type": "integer", "minimum": 1, "maximum": 4},
-        "proposals": {"type": ["string", "null"], "maxLength": 5000},
-        "number": {"type": ["string", "null"], "maxLength": 40, "description": "report number"},
-    },
-}
 LIST_QUERY = {
     "status": {"type": "string", "enum": ["open", "closed", "all", *STATUSES]},
     "type": {"type": "string"},
@@ -106,12 +101,6 @@ def _type_data(data):
     return {k: v for k, v in data.items() if v is not None}
 
 
-def _found(incident):
-    if incident is None:
-        raise NotFound("Không có sự cố này. Unknown incident.", "unknown_incident")
-    return incident
-
-
 # --- catalogue --------------------------------------------------------------------------------
 
 
@@ -124,13 +113,13 @@ def incident_types_list():
     "/incident-types",
     ["POST"],
     summary="Add an incident type (e.g. 2.10)",
-    roles=HANDLERS,
+    roles=TECHNICAL,
     body=TYPE_CREATE_BODY,
     tag=TAG,
     status=201,
 )
 def incident_type_create(data):
-    code = operations.create_type(_type_data(data), g.user)
+    code = catalogue.create_type(_type_data(data), g.user)
     return queries.get_type(code)
 
 
@@ -138,41 +127,16 @@ def incident_type_create(data):
     "/incident-types/<code>",
     ["POST"],
     summary="Edit an incident type: title, steps, contacts…",
-    roles=HANDLERS,
+    roles=TECHNICAL,
     body=TYPE_UPDATE_BODY,
     tag=TAG,
 )
 def incident_type_update(code, data):
-    operations.update_type(code, _type_data(data), g.user)
+    catalogue.update_type(code, _type_data(data), g.user)
     return queries.get_type(code)
 
 
 # --- incidents --------------------------------------------------------------------------------
-
-
-def parse_drill(raw):
-    if raw in (None, "", "all"):
-        return None
-    if raw in ("only", "1", "true"):
-        return True
-    if raw in ("exclude", "0", "false"):
-        return False
-    raise Invalid(
-        "'drill' phải là only, exclude hoặc all. Invalid 'drill'.", "invalid_value", field="drill"
-    )
-
-
-def parse_list_args(args):
-    status = args.get("status") or None
-    if status and status not in ("open", "closed", "all", *STATUSES):
-        raise Invalid("Trạng thái không hợp lệ. Invalid status.", "invalid_value", field="status")
-    return {
-        "status": None if status == "all" else status,
-        "type_code": args.get("type") or None,
-        "date_from": query_date("from"),
-        "date_to": query_date("to"),
-        "drill": parse_drill(args.get("drill")),
-    }
 
 
 @api_route(
@@ -197,7 +161,7 @@ def incidents_list():
     responses={404: "unknown type", 422: "bad time or field"},
 )
 def incident_report(data):
-    return operations.report_incident(
+    return lifecycle.report_incident(
         data["type"],
         data.get("description") or "",
         user=g.user,
@@ -214,7 +178,10 @@ def incident_report(data):
     tag=TAG,
 )
 def incident_get(incident_id):
-    return _found(queries.get_incident(incident_id))
+    incident = queries.get_incident(incident_id)
+    if incident is None:
+        raise NotFound("Không có sự cố này. Unknown incident.", "unknown_incident")
+    return incident
 
 
 @api_route(
@@ -226,7 +193,7 @@ def incident_get(incident_id):
     tag=TAG,
 )
 def incident_step(incident_id, n, data):
-    return operations.tick_step(incident_id, n, data.get("done", True), g.user)
+    return lifecycle.tick_step(incident_id, n, data.get("done", True), g.user)
 
 
 @api_route(
@@ -239,19 +206,19 @@ def incident_step(incident_id, n, data):
     status=201,
 )
 def incident_note(incident_id, data):
-    return operations.add_note(incident_id, data["text"], g.user)
+    return lifecycle.add_note(incident_id, data["text"], g.user)
 
 
 @api_route(
     "/incidents/<int:incident_id>/escalate",
     ["POST"],
     summary="Escalate: to whom, how (phone, zalo, email, in_person…), when",
-    roles=HANDLERS,
+    roles=TECHNICAL,
     body=ESCALATE_BODY,
     tag=TAG,
 )
 def incident_escalate(incident_id, data):
-    return operations.escalate(
+    return lifecycle.escalate(
         incident_id, data["to"], data["channel"], data.get("note") or "", g.user, data.get("at")
     )
 
@@ -260,23 +227,23 @@ def incident_escalate(incident_id, data):
     "/incidents/<int:incident_id>/resolve",
     ["POST"],
     summary="Mark resolved (withdraws its public notice)",
-    roles=HANDLERS,
+    roles=TECHNICAL,
     body=RESOLVE_BODY,
     tag=TAG,
 )
 def incident_resolve(incident_id, data):
-    return operations.resolve(incident_id, data["resolution"], g.user, data.get("resolved_at"))
+    return lifecycle.resolve(incident_id, data["resolution"], g.user, data.get("resolved_at"))
 
 
 @api_route(
     "/incidents/<int:incident_id>/close",
     ["POST"],
     summary="Close a resolved incident",
-    roles=HANDLERS,
+    roles=TECHNICAL,
     tag=TAG,
 )
 def incident_close(incident_id):
-    return operations.close(incident_id, g.user)
+    return lifecycle.close(incident_id, g.user)
 
 
 @api_route(
@@ -287,53 +254,53 @@ def incident_close(incident_id):
     tag=TAG,
 )
 def incident_confirm(incident_id):
-    return operations.confirm(incident_id, g.user)
+    return lifecycle.confirm(incident_id, g.user)
 
 
 @api_route(
     "/incidents/<int:incident_id>/dismiss",
     ["POST"],
     summary="Close as not an incident",
-    roles=HANDLERS,
+    roles=TECHNICAL,
     body=DISMISS_BODY,
     tag=TAG,
 )
 def incident_dismiss(incident_id, data):
-    return operations.dismiss(incident_id, data.get("reason") or "", g.user)
+    return lifecycle.dismiss(incident_id, data.get("reason") or "", g.user)
 
 
 @api_route(
     "/incidents/<int:incident_id>/paper",
     ["POST"],
     summary="Record the switch to temporary paper reception (tiếp nhận hồ sơ giấy tạm thời)",
-    roles=HANDLERS,
+    roles=TECHNICAL,
     tag=TAG,
 )
 def incident_paper(incident_id):
-    return operations.start_paper_reception(incident_id, g.user)
+    return lifecycle.start_paper_reception(incident_id, g.user)
 
 
 @api_route(
     "/incidents/<int:incident_id>/notice",
     ["POST"],
     summary="Publish a short notice to displays and kiosks",
-    roles=HANDLERS,
+    roles=TECHNICAL,
     body=NOTICE_BODY,
     tag=TAG,
 )
 def incident_notice(incident_id, data):
-    return operations.publish_incident_notice(incident_id, data["text"], g.user)
+    return notices.publish_incident_notice(incident_id, data["text"], g.user)
 
 
 @api_route(
     "/incidents/<int:incident_id>/notice/withdraw",
     ["POST"],
     summary="Withdraw the incident's public notice",
-    roles=HANDLERS,
+    roles=TECHNICAL,
     tag=TAG,
 )
 def incident_notice_withdraw(incident_id):
-    return operations.withdraw_incident_notice(incident_id, g.user)
+    return notices.withdraw_incident_notice(incident_id, g.user)
 
 
 @api_route(
@@ -346,9 +313,7 @@ def incident_notice_withdraw(incident_id):
     responses={413: "file too large", 422: "not an image or PDF"},
 )
 def incident_attachment_add(incident_id):
-    from qms.incidents.attachments import add_attachment
-
-    return add_attachment(incident_id, request.files.get("file"), g.user)
+    return attachments.add_attachment(incident_id, request.files.get("file"), g.user)
 
 
 @api_route(
@@ -358,92 +323,8 @@ def incident_attachment_add(incident_id):
     tag=TAG,
 )
 def incident_attachment_get(incident_id, attachment_id):
-    from flask import send_file
-
-    from qms.incidents.attachments import attachment_file
-
-    path, filename, content_type = attachment_file(incident_id, attachment_id)
+    path, filename, content_type = queries.attachment_file(incident_id, attachment_id)
     response = send_file(path, mimetype=content_type, download_name=filename, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, max-age=0"
     return response
-
-
-# --- book and report ------------------------------------------------------------------------
-
-
-def date_range_args():
-    from qms.models import utcnow
-    from qms.timeutil import local_day
-
-    date_from, date_to = query_date("from"), query_date("to")
-    if date_from is None or date_to is None:
-        today = local_day(utcnow())
-        first, last = queries.quarter_bounds(today.year, (today.month - 1) // 3 + 1)
-        date_from, date_to = date_from or first, date_to or last
-    if date_from > date_to:
-        raise Invalid("'from' sau 'to'. 'from' is after 'to'.", "invalid_range", field="from")
-    return date_from, date_to
-
-
-@api_route(
-    "/incidents/export.xlsx",
-    summary="The incident book as XLSX (default: this quarter)",
-    roles=(),
-    query={
-        "from": {"type": "string", "format": "date"},
-        "to": {"type": "string", "format": "date"},
-    },
-    tag=TAG,
-)
-def incidents_export():
-    date_from, date_to = date_range_args()
-    body = reports.incident_book_xlsx(date_from, date_to)
-    name = f"so-theo-doi-su-co_{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx"
-    return Response(
-        body,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
-
-
-def year_quarter_args(args):
-    from qms.models import utcnow
-    from qms.timeutil import local_day
-
-    today = local_day(utcnow())
-    try:
-        year = int(args.get("year") or today.year)
-        quarter = int(args.get("quarter") or (today.month - 1) // 3 + 1)
-    except ValueError:
-        raise Invalid(
-            "Năm hoặc quý không hợp lệ. Invalid year or quarter.", "invalid_quarter"
-        ) from None
-    if not (2000 <= year <= 2100 and 1 <= quarter <= 4):
-        raise Invalid("Năm hoặc quý không hợp lệ. Invalid year or quarter.", "invalid_quarter")
-    return year, quarter
-
-
-@api_route(
-    "/incidents/report",
-    summary="Quarterly figures: counts by type, downtime, time to resolve, drills apart",
-    roles=(),
-    query={"year": {"type": "integer"}, "quarter": {"type": "integer", "minimum": 1, "maximum": 4}},
-    tag=TAG,
-)
-def incidents_quarter_report():
-    return reports.quarter_report(*year_quarter_args(request.args))
-
-
-@api_route(
-    "/incidents/report/proposals",
-    ["POST"],
-    summary="Save the quarter's improvement proposals (leadership)",
-    roles=LEADERS,
-    body=PROPOSALS_BODY,
-    tag=TAG,
-)
-def incidents_proposals(data):
-    return operations.save_quarter_note(
-        data["year"], data["quarter"], data.get("proposals") or "", data.get("number") or "", g.user
-    )

@@ -3,6 +3,8 @@
 import click
 from flask.cli import with_appcontext
 
+from qms.incidents.operations.catalogue import ensure_seeded
+
 
 @click.group("incidents")
 def incidents_group():
@@ -13,9 +15,7 @@ def incidents_group():
 @with_appcontext
 def seed_command():
     """Add the plan's incident types 2.1–2.9 if any is missing (idempotent)."""
-    from qms.incidents.operations import ensure_catalogue
-
-    added = ensure_catalogue()
+    added = ensure_seeded()
     click.echo(f"Incident types added: {added}")
 
 

@@ -1,16 +1,21 @@
-"""Incident reads: the catalogue, the book with its filters, one incident with its timeline."""
+"""Incident reads, and the one serializer of each resource: incident type, incident, timeline
+entry, attachment. Nothing here writes: the catalogue is seeded by migration 0004 and
+`qms init`, never by a read."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
 from qms.auth.models import User
+from qms.errors import NotFound
 from qms.extensions import get_db
+from qms.incidents.files import root
 from qms.incidents.models import (
     OPEN_STATUSES,
     STATUSES,
     Incident,
+    IncidentAttachment,
     IncidentEvent,
     IncidentQuarterNote,
     IncidentType,
@@ -28,7 +33,11 @@ STATUS_LABELS = {
 CATEGORY_LABELS = {"simple": ("Sự cố đơn giản", "Simple"), "complex": ("Sự cố phức tạp", "Complex")}
 
 
+# --- serializers: one per resource --------------------------------------------------------------
+
+
 def type_dict(item):
+    """An incident type of the catalogue, alone or inside an incident."""
     return {
         "code": item.code,
         "title": item.title,
@@ -43,31 +52,6 @@ def type_dict(item):
     }
 
 
-def _code_key(code):
-    return tuple(int(p) if p.isdigit() else 0 for p in code.split("."))
-
-
-def incident_types(active_only=False):
-    from qms.incidents.operations import catalogue_ready
-
-    catalogue_ready()
-    with get_db().read() as s:
-        stmt = select(IncidentType)
-        if active_only:
-            stmt = stmt.where(IncidentType.is_active.is_(True))
-        items = [type_dict(t) for t in s.scalars(stmt)]
-    return sorted(items, key=lambda t: _code_key(t["code"]))
-
-
-def get_type(code):
-    from qms.incidents.operations import catalogue_ready
-
-    catalogue_ready()
-    with get_db().read() as s:
-        item = s.get(IncidentType, code)
-        return type_dict(item) if item else None
-
-
 def _iso_utc_text(text):
     """Timestamps kept inside JSON columns are naive UTC ISO strings."""
     return iso(datetime.fromisoformat(text)) if text else None
@@ -80,22 +64,22 @@ def minutes_between(start, end):
 
 
 def paper_after_minutes():
-    return int(current_app.config.get("INCIDENT_PAPER_AFTER_MINUTES", 30))
+    return int(current_app.config["INCIDENT_PAPER_AFTER_MINUTES"])
 
 
-def incident_dict(incident, kind, now=None, notice_active=None):
+NOT_LOOKED_UP = object()
+
+
+def incident_dict(incident, kind, now=None, notice=NOT_LOOKED_UP, timeline=None, attachments=None):
+    """An incident. `notice`: its Notice row (None when gone) if looked up; the book does not,
+    its notices say active: null. `timeline`, `attachments`: given for one incident."""
     now = now or utcnow()
     is_open = incident.status in OPEN_STATUSES
     end = incident.resolved_dt or (None if not is_open else now)
     open_minutes = minutes_between(incident.occurred_dt, end) if end else None
-    return {
+    data = {
         "id": incident.id,
-        "type": {
-            "code": kind.code,
-            "title": kind.title,
-            "title_en": kind.title_en,
-            "category": kind.category,
-        },
+        "type": type_dict(kind),
         "status": incident.status,
         "is_open": is_open,
         "description": incident.description,
@@ -127,11 +111,7 @@ def incident_dict(incident, kind, now=None, notice_active=None):
         "outcome": incident.outcome or None,
         "duration_minutes": minutes_between(incident.occurred_dt, incident.resolved_dt),
         "open_minutes": open_minutes,
-        "notice": (
-            {"id": incident.notice_id, "active": notice_active}
-            if incident.notice_id is not None
-            else None
-        ),
+        "notice": _notice_dict(incident, notice),
         "suggest_escalation": (
             is_open
             and kind.category == "complex"
@@ -146,6 +126,69 @@ def incident_dict(incident, kind, now=None, notice_active=None):
             and open_minutes >= paper_after_minutes()
         ),
     }
+    if timeline is not None:
+        data["timeline"] = timeline
+    if attachments is not None:
+        data["attachments"] = attachments
+    return data
+
+
+def _notice_dict(incident, notice):
+    if incident.notice_id is None:
+        return None
+    if notice is NOT_LOOKED_UP:
+        return {"id": incident.notice_id, "active": None}
+    if notice is None or not notice.is_active:
+        return {"id": incident.notice_id, "active": False}
+    return {"id": incident.notice_id, "active": True, "text": notice.text_vi}
+
+
+def event_dict(event, user_names):
+    """One timeline entry; user_names maps user id → the name shown."""
+    return {
+        "id": event.id,
+        "kind": event.kind,
+        "at": iso(event.event_dt),
+        "user": user_names.get(event.user_id) if event.user_id else None,
+        "summary": event.summary,
+        "data": event.data,
+    }
+
+
+def attachment_dict(item):
+    return {
+        "id": item.id,
+        "filename": item.filename,
+        "content_type": item.content_type,
+        "size": item.size,
+        "uploaded_at": iso(item.uploaded_dt),
+        "url": f"/api/v1/incidents/{item.incident_id}/attachments/{item.id}",
+    }
+
+
+# --- the catalogue ------------------------------------------------------------------------------
+
+
+def _code_key(code):
+    return tuple(int(p) if p.isdigit() else 0 for p in code.split("."))
+
+
+def incident_types(active_only=False):
+    with get_db().read() as s:
+        stmt = select(IncidentType)
+        if active_only:
+            stmt = stmt.where(IncidentType.is_active.is_(True))
+        items = [type_dict(t) for t in s.scalars(stmt)]
+    return sorted(items, key=lambda t: _code_key(t["code"]))
+
+
+def get_type(code):
+    with get_db().read() as s:
+        item = s.get(IncidentType, code)
+        return type_dict(item) if item else None
+
+
+# --- incidents ----------------------------------------------------------------------------------
 
 
 def _rows(s, stmt):
@@ -181,46 +224,59 @@ def list_incidents(
 
 
 def get_incident(incident_id, with_timeline=True):
+    """One incident: with its timeline and attachments (GET /incidents/<id> and the answer of
+    every write), or without (the incident_changed signal, like a row of the book)."""
     with get_db().read() as s:
         incident = s.get(Incident, incident_id)
         if incident is None:
             return None
         kind = s.get(IncidentType, incident.type_code)
-        notice_active = None
-        if incident.notice_id is not None:
-            notice = s.get(Notice, incident.notice_id)
-            notice_active = bool(notice and notice.is_active)
-        data = incident_dict(incident, kind, notice_active=notice_active)
-        if incident.notice_id is not None and notice_active:
-            data["notice"]["text"] = s.get(Notice, incident.notice_id).text_vi
-        if with_timeline:
-            from qms.incidents.attachments import attachments_of
-
-            data["type"] = type_dict(kind)
-            data["timeline"] = timeline(s, incident_id)
-            data["attachments"] = attachments_of(s, incident_id)
-    return data
+        notice = s.get(Notice, incident.notice_id) if incident.notice_id is not None else None
+        if not with_timeline:
+            return incident_dict(incident, kind, notice=notice)
+        return incident_dict(
+            incident,
+            kind,
+            notice=notice,
+            timeline=timeline(s, incident_id),
+            attachments=attachments_of(s, incident_id),
+        )
 
 
 def timeline(s, incident_id):
-    users = dict(s.execute(select(User.id, User.full_name)).all())
-    usernames = dict(s.execute(select(User.id, User.username)).all())
+    names = {
+        user_id: full_name or username
+        for user_id, full_name, username in s.execute(
+            select(User.id, User.full_name, User.username)
+        )
+    }
     events = s.scalars(
         select(IncidentEvent)
         .where(IncidentEvent.incident_id == incident_id)
         .order_by(IncidentEvent.event_dt, IncidentEvent.id)
     )
-    return [
-        {
-            "id": e.id,
-            "kind": e.kind,
-            "at": iso(e.event_dt),
-            "user": (users.get(e.user_id) or usernames.get(e.user_id)) if e.user_id else None,
-            "summary": e.summary,
-            "data": e.data,
-        }
-        for e in events
-    ]
+    return [event_dict(e, names) for e in events]
+
+
+def attachments_of(s, incident_id):
+    items = s.scalars(
+        select(IncidentAttachment)
+        .where(IncidentAttachment.incident_id == incident_id)
+        .order_by(IncidentAttachment.id)
+    )
+    return [attachment_dict(a) for a in items]
+
+
+def attachment_file(incident_id, attachment_id):
+    """(path, filename, content_type) of one attachment, or NotFound."""
+    with get_db().read() as s:
+        item = s.get(IncidentAttachment, attachment_id)
+        if item is None or item.incident_id != incident_id or s.get(Incident, incident_id) is None:
+            raise NotFound("Không có tệp này. Unknown attachment.", "unknown_attachment")
+        path = root() / str(incident_id) / item.stored_name
+        if not path.is_file():
+            raise NotFound("Tệp đã bị xóa khỏi máy chủ. File missing.", "attachment_missing")
+        return path, item.filename, item.content_type
 
 
 def open_count():
@@ -242,6 +298,9 @@ def incidents_between(date_from, date_to):
         return _rows(s, stmt)
 
 
+# --- the quarter --------------------------------------------------------------------------------
+
+
 def quarter_note(year, quarter):
     with get_db().read() as s:
         note = s.get(IncidentQuarterNote, (year, quarter))
@@ -257,6 +316,4 @@ def quarter_note(year, quarter):
 def quarter_bounds(year, quarter):
     first = date(year, 3 * (quarter - 1) + 1, 1)
     last = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
-    from datetime import timedelta
-
     return first, last - timedelta(days=1)

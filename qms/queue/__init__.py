@@ -1,0 +1,36 @@
+"""The queue: services, counters, tickets and every event of a ticket's life.
+
+Writes in operations/ (tickets, issuing, calling, setup), reads and the ticket and counter
+serializers in queries.py, JSON routes in api.py.
+"""
+
+import logging
+import socket
+
+log = logging.getLogger(__name__)
+
+
+def housekeeping(app, stop):
+    """At each local day start, tickets left from earlier days end as cancelled."""
+    from qms.db import try_acquire_lease
+    from qms.queue.operations import tickets
+    from qms.state import get_state
+
+    holder = f"{socket.gethostname()}:{id(app)}"
+    while not stop.is_set():
+        try:
+            with app.app_context():
+                if try_acquire_lease(get_state(app).db, "housekeeping", holder, 180):
+                    tickets.expire_previous_days()
+        except Exception:
+            log.exception("housekeeping failed")
+        stop.wait(60)
+
+
+def init_app(app):
+    from qms.queue import api  # noqa: F401  (registers the /api/v1 routes)
+    from qms.ratelimit import SlidingWindowLimiter
+    from qms.state import get_state
+
+    get_state(app).kiosk_limiter = SlidingWindowLimiter(app.config["KIOSK_RATE_LIMIT"])
+    get_state(app).add_loop("housekeeping", housekeeping)

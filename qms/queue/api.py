@@ -1,13 +1,13 @@
 """The queue's JSON routes: parse, call an operation, serialise."""
 
-from flask import current_app, g, request
+from flask import g, request
 
-from qms.api import api_route
 from qms.errors import NotFound
-from qms.queue import operations, queries
-from qms.ratelimit import SlidingWindowLimiter
-
-OFFICER = ("officer", "leader", "it")
+from qms.queue import queries
+from qms.queue.operations import calling, issuing, setup, tickets
+from qms.roles import ADMIN, COUNTER_STAFF
+from qms.state import get_state
+from qms.web.routes import api_route
 
 ISSUE_BODY = {
     "type": "object",
@@ -93,8 +93,8 @@ def counter_queue(number):
 )
 def issue_ticket(data):
     kiosk = data.get("kiosk") or request.headers.get("X-Kiosk-Id")
-    current_app.extensions["qms_kiosk_limiter"].hit(kiosk or request.remote_addr)
-    return operations.issue_ticket(data["service"].upper(), data.get("priority"), kiosk)
+    get_state().kiosk_limiter.hit(kiosk or request.remote_addr)
+    return issuing.issue_ticket(data["service"].upper(), data.get("priority"), kiosk)
 
 
 @api_route("/tickets/<int:ticket_id>", summary="One ticket with people ahead and estimated wait")
@@ -117,11 +117,11 @@ def track_ticket(token):
     "/tickets/<int:ticket_id>/cancel",
     ["POST"],
     summary="Cancel a ticket",
-    roles=OFFICER,
+    roles=COUNTER_STAFF,
     body=CANCEL_BODY,
 )
 def cancel_ticket(ticket_id, data):
-    return operations.cancel_ticket(ticket_id, g.user["id"], data.get("reason") or "")
+    return tickets.cancel_ticket(ticket_id, g.user["id"], data.get("reason") or "")
 
 
 @api_route("/board", summary="Everything the waiting-room display shows")
@@ -131,7 +131,7 @@ def board():
 
 def _counter_action(name):
     def action(number, data):
-        fn = getattr(operations, name)
+        fn = getattr(calling, name)
         return fn(number, user_id=g.user["id"], expected_ticket_id=data.get("ticket_id"))
 
     return action
@@ -141,7 +141,7 @@ def _counter_action(name):
     "/counters/<int:number>/call-next",
     ["POST"],
     summary="Finish the current ticket and call the next",
-    roles=OFFICER,
+    roles=COUNTER_STAFF,
     body=COUNTER_BODY,
 )
 def call_next(number, data):
@@ -152,7 +152,7 @@ def call_next(number, data):
     "/counters/<int:number>/recall",
     ["POST"],
     summary="Call the current ticket again",
-    roles=OFFICER,
+    roles=COUNTER_STAFF,
     body=COUNTER_BODY,
 )
 def recall(number, data):
@@ -163,7 +163,7 @@ def recall(number, data):
     "/counters/<int:number>/start",
     ["POST"],
     summary="The citizen arrived: start serving",
-    roles=OFFICER,
+    roles=COUNTER_STAFF,
     body=COUNTER_BODY,
 )
 def start(number, data):
@@ -174,7 +174,7 @@ def start(number, data):
     "/counters/<int:number>/complete",
     ["POST"],
     summary="Finish the current ticket",
-    roles=OFFICER,
+    roles=COUNTER_STAFF,
     body=COUNTER_BODY,
 )
 def complete(number, data):
@@ -185,60 +185,33 @@ def complete(number, data):
     "/counters/<int:number>/no-show",
     ["POST"],
     summary="The citizen did not come (optionally re-queue)",
-    roles=OFFICER,
+    roles=COUNTER_STAFF,
     body=NO_SHOW_BODY,
 )
 def no_show(number, data):
-    return operations.no_show(
-        number, g.user["id"], bool(data.get("requeue")), data.get("ticket_id")
-    )
+    return calling.no_show(number, g.user["id"], bool(data.get("requeue")), data.get("ticket_id"))
 
 
 @api_route(
     "/counters/<int:number>/transfer",
     ["POST"],
     summary="Send the current ticket to another service",
-    roles=OFFICER,
+    roles=COUNTER_STAFF,
     body=TRANSFER_BODY,
 )
 def transfer(number, data):
-    return operations.transfer(number, data["service"].upper(), g.user["id"], data.get("ticket_id"))
+    return calling.transfer(number, data["service"].upper(), g.user["id"], data.get("ticket_id"))
 
 
 @api_route(
     "/counters/<int:number>/state",
     ["POST"],
     summary="Open, pause or close a counter",
-    roles=OFFICER,
+    roles=COUNTER_STAFF,
     body=STATE_BODY,
 )
 def counter_state(number, data):
-    return operations.set_counter_state(number, data["state"], g.user["id"])
-
-
-def _housekeeping(app, stop):
-    """At each local day start, tickets left from earlier days end as cancelled."""
-    import logging
-    import socket
-
-    from qms.db import try_acquire_lease
-
-    holder = f"{socket.gethostname()}:{id(app)}"
-    while not stop.is_set():
-        try:
-            with app.app_context():
-                if try_acquire_lease(app.extensions["qms_db"], "housekeeping", holder, 180):
-                    operations.expire_previous_days()
-        except Exception:
-            logging.getLogger(__name__).exception("housekeeping failed")
-        stop.wait(60)
-
-
-def init_app(app):
-    from qms import background
-
-    app.extensions["qms_kiosk_limiter"] = SlidingWindowLimiter(app.config["KIOSK_RATE_LIMIT"])
-    background.register(app, "housekeeping", _housekeeping)
+    return calling.set_counter_state(number, data["state"], g.user["id"])
 
 
 # --- set-up (admin) ---------------------------------------------------------------------
@@ -281,14 +254,14 @@ PRIORITY_BODY = {
     "/services/<code>",
     ["PUT"],
     summary="Create or change a service (admin)",
-    roles=("admin",),
+    roles=(ADMIN,),
     body=SERVICE_BODY,
     tag="setup",
 )
 def put_service(code, data):
     from qms.queue.queries import services_list
 
-    code = operations.upsert_service(
+    code = setup.upsert_service(
         code, data["name"], data.get("name_en") or "", data["active"], data["position"]
     )
     return next(s for s in services_list() if s["code"] == code)
@@ -298,7 +271,7 @@ def put_service(code, data):
     "/counters/<int:number>",
     ["PUT"],
     summary="Create or change a counter and its services (admin)",
-    roles=("admin",),
+    roles=(ADMIN,),
     body=COUNTER_SETUP_BODY,
     tag="setup",
 )
@@ -311,7 +284,7 @@ def put_counter(number, data):
             "services phải là danh sách mã lĩnh vực. services must be a list of codes.",
             "invalid_services",
         )
-    operations.upsert_counter(number, data["name"], [c.upper() for c in codes])
+    setup.upsert_counter(number, data["name"], [c.upper() for c in codes])
     return queries.get_counter(number)
 
 
@@ -319,7 +292,7 @@ def put_counter(number, data):
     "/priorities/<code>",
     ["PUT"],
     summary="Create or change a priority category (admin)",
-    roles=("admin",),
+    roles=(ADMIN,),
     body=PRIORITY_BODY,
     tag="setup",
 )
@@ -328,7 +301,7 @@ def put_priority(code, data):
 
     if not code.isidentifier() or len(code) > 20:
         raise Invalid("Mã đối tượng ưu tiên không hợp lệ. Invalid category code.", "invalid_code")
-    operations.upsert_priority(
+    setup.upsert_priority(
         code,
         data["name"],
         data.get("name_en") or "",

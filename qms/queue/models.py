@@ -15,7 +15,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from qms.models import Base, utcnow
+from qms.models import Base
+from qms.timeutil import utcnow
 
 TICKET_STATUSES = ("waiting", "called", "serving", "done", "no_show", "transferred", "cancelled")
 ACTIVE_STATUSES = ("called", "serving")

@@ -6,7 +6,8 @@ from flask import current_app, has_request_context, request
 from sqlalchemy import and_, func, or_, select
 
 from qms.extensions import get_db
-from qms.models import Notice, utcnow
+from qms.mode import current_mode
+from qms.models import Notice
 from qms.queue.models import (
     ACTIVE_STATUSES,
     Counter,
@@ -16,7 +17,7 @@ from qms.queue.models import (
     Ticket,
     TicketEvent,
 )
-from qms.timeutil import iso, local_day
+from qms.timeutil import iso, local_day, utcnow
 
 
 def today():
@@ -91,34 +92,48 @@ def open_counters_for(s, service_id):
     )
 
 
-def ticket_dict(s, ticket, with_estimate=True):
-    data = {
+def serialize_ticket(ticket, service, counter=None, *, ahead=0, wait=None, base_url=None):
+    """The one JSON shape of a ticket: POST /tickets, GET /tickets/<id>, boards and signals."""
+    return {
         "id": ticket.id,
         "code": ticket.code,
         "number": ticket.number,
-        "service": ticket.service.code,
-        "service_name": ticket.service.name_vi,
-        "service_name_en": ticket.service.name_en,
+        "service": service.code,
+        "service_name": service.name_vi,
+        "service_name_en": service.name_en,
         "priority": ticket.priority,
         "status": ticket.status,
         "origin": ticket.origin,
         "issued_at": iso(ticket.issued_dt),
         "called_at": iso(ticket.called_dt),
         "finished_at": iso(ticket.finished_dt),
-        "counter": ticket.counter.number if ticket.counter else None,
-        "counter_name": ticket.counter.name if ticket.counter else None,
+        "counter": counter.number if counter else None,
+        "counter_name": counter.name if counter else None,
         "call_count": ticket.call_count,
-        "ahead": 0,
-        "estimated_wait_minutes": None,
-        "track_url": track_url(ticket.track_token),
+        "ahead": ahead,
+        "estimated_wait_minutes": wait,
+        "track_url": track_url(ticket.track_token, base_url),
+        "kiosk": ticket.kiosk_id,
     }
+
+
+STAFF_ONLY_FIELDS = ("kiosk",)  # where the ticket was taken: for staff and devices
+
+
+def citizen_view(ticket):
+    """The ticket as its citizen's phone sees it: the one shape without staff-only fields."""
+    return {k: v for k, v in ticket.items() if k not in STAFF_ONLY_FIELDS}
+
+
+def ticket_dict(s, ticket, with_estimate=True):
+    """An ORM ticket serialized; a waiting one with people ahead and the estimate."""
+    ahead, wait = 0, None
     if ticket.status == "waiting" and with_estimate:
         ahead = ahead_of(s, ticket)
-        data["ahead"] = ahead
         minutes = average_service_minutes(s, ticket.service_id, ticket.day)
         counters = max(1, open_counters_for(s, ticket.service_id))
-        data["estimated_wait_minutes"] = int(round(ahead * minutes / counters))
-    return data
+        wait = int(round(ahead * minutes / counters))
+    return serialize_ticket(ticket, ticket.service, ticket.counter, ahead=ahead, wait=wait)
 
 
 def get_ticket(ticket_id):
@@ -185,12 +200,16 @@ def current_ticket_of(s, counter_id):
     )
 
 
+def counter_summary(counter):
+    """A counter in call results and signals: number, name, state."""
+    return {"number": counter.number, "name": counter.name, "state": counter.state}
+
+
 def counter_dict(s, counter):
+    """A counter in full: its services in order and the ticket it holds."""
     current = current_ticket_of(s, counter.id)
     return {
-        "number": counter.number,
-        "name": counter.name,
-        "state": counter.state,
+        **counter_summary(counter),
         "services": [svc.code for svc in counter.services],
         "current": ticket_dict(s, current, with_estimate=False) if current else None,
     }
@@ -263,8 +282,6 @@ def active_notices(s):
 
 
 def board():
-    from qms.fallback.queries import current_mode
-
     with get_db().read() as s:
         services = {svc.code: svc for svc in s.scalars(select(Service))}
         return {

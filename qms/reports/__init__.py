@@ -1,7 +1,5 @@
-"""Queue figures and the leadership dashboard."""
+"""Queue figures: the dashboard's numbers by period, service, counter and hour."""
 
 
 def init_app(app):
-    from qms.reports import api, views  # noqa: F401  (api registers its routes)
-
-    app.register_blueprint(views.bp)
+    from qms.reports import api  # noqa: F401  (registers the /api/v1 routes)

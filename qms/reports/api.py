@@ -1,7 +1,8 @@
-from qms.api import api_route, query_date
 from qms.errors import Invalid
 from qms.queue.queries import today
 from qms.reports import queries
+from qms.web.routes import api_route
+from qms.web.validation import query_date
 
 PERIODS = ("day", "week", "month", "quarter", "year")
 

@@ -127,4 +127,3 @@ def period_bounds(period, today):
     if period == "year":
         return today.replace(month=1, day=1), today.replace(month=12, day=31)
     raise ValueError(period)
-

@@ -104,7 +104,8 @@ def test_agent_protocol(app, client, device, device_signals):
     # printed on the old token (the paper exists): accepted once, then a duplicate
     ok = {"claim_token": job["claim_token"], "status": "printed"}
     r = client.post(f"/api/v1/agents/k1/jobs/{job['id']}/ack", json=ok, headers=device["headers"])
-    assert r.get_json() == {"job": r.get_json()["job"], "duplicate": False}
+    assert r.status_code == 200
+    assert r.get_json()["duplicate"] is False
     assert r.get_json()["job"]["status"] == "printed"
     r = client.post(f"/api/v1/agents/k1/jobs/{job['id']}/ack", json=ok, headers=device["headers"])
     assert r.get_json()["duplicate"] is True
@@ -150,10 +151,11 @@ def test_print_test_cli_printer(runner, fake_printer):
 
 def test_print_test_cli_bad_url(runner):
     result = runner.invoke(args=["print-test", "--printer", "lpt1:whatever"])
-    assert result.exit_code != 0
+    assert result.exit_code == 1
     assert "unknown printer URL scheme" in result.output
     result = runner.invoke(args=["print-test"])
-    assert result.exit_code != 0 and "no printer" in result.output
+    assert result.exit_code == 2
+    assert "no printer" in result.output
 
 
 def test_unknown_printer_scheme_fails_at_start(data_dir, database_url):
@@ -173,26 +175,74 @@ def test_unknown_printer_scheme_fails_at_start(data_dir, database_url):
         )
 
 
-def test_admin_page(app, client, create_user, issue, fake_printer):
+def test_admin_page(app, client, create_user, auth, issue, fake_printer):
     app.config["PRINTER"] = fake_printer().url
     it = create_user("it")
     issue("A")
-    with client.session_transaction() as sess:
-        sess["user_id"] = it["id"]
-    from qms.auth.views import _password_marker
-
-    with client.session_transaction() as sess:
-        sess["pw"] = _password_marker(it["id"])
+    auth(it, next_url="/admin/devices")
     page = client.get("/admin/devices")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Máy in máy chủ" in html and "A001" in html
+    assert "Máy in máy chủ" in html
+    assert "A001" in html
+    assert 'action="/admin/devices/test-print"' in html  # it may test the printers
+
+
+def test_every_answer_gives_a_job_the_same_shape(app, client, device, officer, create_user):
+    from qms.devices import queries
+
+    hello(client, device)
+    ticket = client.post("/api/v1/tickets", json={"service": "A", "kiosk": "k1"}).get_json()
+    next_job = client.get("/api/v1/agents/k1/jobs/next?wait=0", headers=device["headers"])
+    claimed = next_job.get_json()["job"]
+    ok = {"claim_token": claimed["claim_token"], "status": "printed"}
+    acked = client.post(
+        f"/api/v1/agents/k1/jobs/{claimed['id']}/ack", json=ok, headers=device["headers"]
+    ).get_json()["job"]
+    reprinted = client.post(
+        f"/api/v1/tickets/{ticket['id']}/reprint", headers=officer["headers"]
+    ).get_json()["job"]
+    it = create_user("it")
+    sample = client.post(
+        "/api/v1/devices/test-print", json={"target": "k1"}, headers=it["headers"]
+    ).get_json()["job"]
+    listed = queries.recent_jobs()
+
+    keys = {
+        "id",
+        "ticket_id",
+        "code",
+        "kind",
+        "target",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "printed_at",
+        "claim_token",
+        "payload",
+    }
+    for job in (claimed, acked, reprinted, sample, *listed):
+        assert set(job) == keys
+    assert (claimed["id"], claimed["status"], claimed["code"]) == (
+        ticket["print"]["job"],
+        "printing",
+        ticket["code"],
+    )
+    assert (acked["status"], acked["claim_token"]) == ("printed", None)
+    assert (reprinted["kind"], reprinted["target"], reprinted["status"]) == (
+        "reprint",
+        "agent:k1",
+        "queued",
+    )
+    assert (sample["kind"], sample["ticket_id"]) == ("test", None)
+    assert [job["id"] for job in listed] == [sample["id"], reprinted["id"], claimed["id"]]
 
 
 def test_agent_job_never_acknowledged_expires_but_late_print_counts(app, client, device):
     from datetime import timedelta
 
-    from qms.devices import operations
+    from qms.devices.operations import jobs
     from qms.models import utcnow
 
     hello(client, device)
@@ -200,9 +250,9 @@ def test_agent_job_never_acknowledged_expires_but_late_print_counts(app, client,
     job = client.get("/api/v1/agents/k1/jobs/next?wait=0", headers=device["headers"]).get_json()[
         "job"
     ]
-    assert operations.expire_jobs(utcnow() + timedelta(seconds=10)) == 0  # claim still fresh
+    assert jobs.expire_jobs(utcnow() + timedelta(seconds=10)) == 0  # claim still fresh
     later = utcnow() + timedelta(seconds=app.config["PRINT_JOB_TTL"] + 60)
-    assert operations.expire_jobs(later) == 1
+    assert jobs.expire_jobs(later) == 1
     assert client.get(f"/api/v1/tickets/{ticket['id']}/print").get_json()["status"] == "expired"
     ok = {"claim_token": job["claim_token"], "status": "printed"}
     r = client.post(f"/api/v1/agents/k1/jobs/{job['id']}/ack", json=ok, headers=device["headers"])
@@ -212,9 +262,11 @@ def test_agent_job_never_acknowledged_expires_but_late_print_counts(app, client,
 def test_agent_cli_rejects_bad_arguments(runner):
     base = ["agent", "--server", "http://127.0.0.1:9", "--kiosk", "k1"]
     result = runner.invoke(args=[*base, "--printer", "bogus:x", "--token", "t"])
-    assert result.exit_code != 0 and "unknown printer URL scheme" in result.output
+    assert result.exit_code == 1
+    assert "unknown printer URL scheme" in result.output
     result = runner.invoke(args=[*base, "--printer", "dummy"])
-    assert result.exit_code != 0 and "--token" in result.output
+    assert result.exit_code == 2
+    assert "--token" in result.output
     result = runner.invoke(
         args=[
             "agent",
@@ -228,7 +280,8 @@ def test_agent_cli_rejects_bad_arguments(runner):
             "t",
         ]
     )
-    assert result.exit_code != 0
+    assert result.exit_code == 2
+    assert "--kiosk" in result.output
 
 
 def test_test_print_goes_through_the_worker(app, client, create_user, officer, fake_printer):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.live import free_port
+from qms.liveserver import free_port
 
 
 @pytest.fixture

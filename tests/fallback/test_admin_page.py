@@ -4,16 +4,14 @@ import pytest
 from flask import g
 
 from tests.forms import csrf_from as _csrf
-from tests.forms import login_through_form
 
 
 def _fresh_csrf():
     g.pop("csrf_token", None)  # see tests/forms.py
 
 
-def _login(client, user):
-    response, _ = login_through_form(client, user["username"], user["password"], "/admin/fallback")
-    assert response.status_code == 302
+def _login(auth, user):
+    assert auth(user, next_url="/admin/fallback").response.status_code == 302
 
 
 def test_page_needs_login(client):
@@ -21,8 +19,8 @@ def test_page_needs_login(client):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_leader_switches_with_a_reason_through_the_form(client, leader):
-    _login(client, leader)
+def test_leader_switches_with_a_reason_through_the_form(client, leader, auth):
+    _login(auth, leader)
     html = client.get("/admin/fallback").get_data(as_text=True)
     assert "Chế độ dự phòng QMS 1.2" in html and 'value="fallback"' in html
     token = _csrf(html)
@@ -45,16 +43,16 @@ def test_leader_switches_with_a_reason_through_the_form(client, leader):
     assert "Fallback (standing in for QMS 1.2)" in html and "export.xlsx" in html
 
 
-def test_form_without_csrf_token_is_refused(client, leader):
-    _login(client, leader)
+def test_form_without_csrf_token_is_refused(client, leader, auth):
+    _login(auth, leader)
     response = client.post("/admin/fallback/mode", data={"mode": "fallback", "reason": "x"})
     assert response.status_code == 400
     assert client.get("/api/v1/mode").get_json()["mode"] == "standby"
 
 
-def test_officer_sees_the_page_adopts_but_cannot_switch(client, officer, switch):
+def test_officer_sees_the_page_adopts_but_cannot_switch(client, officer, switch, auth):
     switch("fallback")
-    _login(client, officer)
+    _login(auth, officer)
     html = client.get("/admin/fallback").get_data(as_text=True)
     assert 'name="mode"' not in html and "Chỉ lãnh đạo" in html
     token = _csrf(html)
@@ -110,7 +108,7 @@ def test_lease_keeps_a_second_monitor_from_probing(app, simulator):
     from qms.fallback.queries import status
 
     simulator.up()
-    assert try_acquire_lease(app.extensions["qms_db"], monitor.LEASE, "otherhost:1:abc", 60)
+    assert try_acquire_lease(app.extensions["qms"].db, monitor.LEASE, "otherhost:1:abc", 60)
     assert monitor.run_once(app, "thishost:2:def", 10) is False
     assert status()["primary"]["last_ok"] is None
     assert monitor.run_once(app, "otherhost:1:abc", 10) is True
@@ -135,7 +133,7 @@ def test_lease_of_a_dead_local_process_is_reclaimed(app, simulator, dead):
         proc.wait()
     try:
         holder = f"{socket.gethostname()}:{proc.pid}:x"
-        assert try_acquire_lease(app.extensions["qms_db"], monitor.LEASE, holder, 60)
+        assert try_acquire_lease(app.extensions["qms"].db, monitor.LEASE, holder, 60)
         assert monitor.run_once(app, f"{socket.gethostname()}:{os.getpid()}:y", 10) is dead
     finally:
         proc.kill()

@@ -11,7 +11,7 @@ import pytest
 import requests
 from openpyxl import load_workbook
 
-from tests.live import ROOT, LiveServer, free_port
+from qms.liveserver import ROOT, LiveServer, free_port
 
 pytestmark = pytest.mark.slow
 PATIENCE = 60  # seconds: generous upper bounds for polling, never a timed assertion

@@ -121,7 +121,7 @@ def test_restart_of_the_app_keeps_fallback_and_queue(
         other = again.test_client()
         assert other.get("/api/v1/mode").get_json()["mode"] == "fallback"
         assert other.get(f"/api/v1/tickets/{ticket['id']}").get_json()["status"] == "waiting"
-    again.extensions["qms_db"].dispose()
+    again.extensions["qms"].db.dispose()
 
 
 def test_standalone_cannot_switch(client, create_user, app):

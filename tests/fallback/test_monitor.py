@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from qms.fallback import monitor, operations
-from qms.models import LogEntry, utcnow
-from tests.live import free_port
+from qms.liveserver import free_port
+from qms.models import LogEntry
+from qms.timeutil import utcnow
 
 
 def _mode(client):
@@ -63,7 +64,7 @@ def test_takeover_after_threshold_and_drain_back_when_primary_returns(
     assert monitor.tick(app) == "up"
     assert _mode(client) == "draining"  # a local ticket still waits
     assert client.post("/api/v1/tickets", json={"service": "A"}).status_code == 409
-    from qms.queue.operations import call_next, complete
+    from qms.queue.operations.calling import call_next, complete
 
     call_next(1)
     assert _mode(client) == "draining"
@@ -196,4 +197,4 @@ def test_probe_state_survives_in_settings(
         assert (
             primary["primary_up"] is True and primary["consecutive_ok"] == 2 and primary["last_ok"]
         )
-    again.extensions["qms_db"].dispose()
+    again.extensions["qms"].db.dispose()

@@ -252,8 +252,11 @@ def test_action_bad_input(client, officer, report, act):
         act(iid, "escalate", {"to": "  ", "channel": "phone"}, expect=422)["error"]["code"]
         == "missing_field"
     )
-    assert act(iid, "resolve", {"resolution": "x", "resolved_at": "2000-01-01T00:00"}, expect=422)
-    assert act(iid, "notes", {"text": ""}, user=officer, expect=422)
+    early = act(iid, "resolve", {"resolution": "x", "resolved_at": "2000-01-01T00:00"}, expect=422)
+    assert early["error"]["code"] == "resolved_before_occurred"
+    assert act(iid, "notes", {"text": ""}, user=officer, expect=422)["error"]["code"] == (
+        "missing_field"
+    )
     assert (
         act(999, "resolve", {"resolution": "x"}, expect=404)["error"]["code"] == "unknown_incident"
     )
@@ -271,10 +274,12 @@ def test_action_bad_input(client, officer, report, act):
     for query in ("?year=2026&quarter=5", "?year=abc", "?year=1900&quarter=1"):
         response = client.get(f"/api/v1/incidents/report{query}", headers=officer["headers"])
         assert response.status_code == 422
+        assert response.get_json()["error"]["code"] == "invalid_quarter"
     response = client.get(
         "/api/v1/incidents/export.xlsx?from=2026-03-01&to=2026-01-01", headers=officer["headers"]
     )
     assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "invalid_range"
 
 
 def test_catalogue_is_editable_with_room_for_new_types(client, officer, it_user, report):
@@ -435,7 +440,7 @@ def test_attachment_limits(client, officer, report, data_dir):
     iid = report("2.1")["id"]
     too_big = upload(client, officer, iid, b"\xff\xd8\xff" + b"\x00" * 2000, "a.jpg")
     assert too_big.status_code == 413
-    assert too_big.get_json()["error"]["code"] in ("attachment_too_large", "payload_too_large")
+    assert too_big.get_json()["error"]["code"] == "attachment_too_large"
     script = upload(client, officer, iid, b"<script>alert(1)</script>", "x.png")
     assert script.status_code == 422
     assert script.get_json()["error"]["code"] == "unsupported_file"
@@ -455,3 +460,109 @@ def test_attachment_limits(client, officer, report, data_dir):
         headers=officer["headers"],
     )
     assert big_note.status_code == 413
+    assert big_note.get_json()["error"]["code"] == "payload_too_large"
+
+
+def test_writes_answer_what_get_gives(client, officer, it_user, report, act):
+    """One serializer per resource: POST answers and GET answers have the same shape."""
+    h = officer["headers"]
+    created = report("2.1", description="Máy in quầy 1 hết giấy")
+    got = client.get(f"/api/v1/incidents/{created['id']}", headers=h).get_json()
+    assert list(created) == list(got)
+    assert list(created) == [
+        "id",
+        "type",
+        "status",
+        "is_open",
+        "description",
+        "scope",
+        "source_key",
+        "is_drill",
+        "is_automatic",
+        "needs_confirmation",
+        "occurred_at",
+        "reported_at",
+        "reporter",
+        "checklist",
+        "escalations",
+        "escalated_at",
+        "resolution",
+        "resolved_at",
+        "closed_at",
+        "outcome",
+        "duration_minutes",
+        "open_minutes",
+        "notice",
+        "suggest_escalation",
+        "paper_since",
+        "suggest_paper",
+        "timeline",
+        "attachments",
+    ]
+    assert created["timeline"] == got["timeline"]
+    assert created["type"] == got["type"]
+    [entry] = got["timeline"]
+    assert list(entry) == ["id", "kind", "at", "user", "summary", "data"]
+
+    attached = upload(client, officer, created["id"], PNG)
+    assert attached.status_code == 201
+    after_upload = attached.get_json()
+    got = client.get(f"/api/v1/incidents/{created['id']}", headers=h).get_json()
+    assert list(after_upload) == list(got)
+    assert after_upload["attachments"] == got["attachments"]
+    [attachment] = got["attachments"]
+    assert list(attachment) == ["id", "filename", "content_type", "size", "uploaded_at", "url"]
+
+    resolved = act(created["id"], "resolve", {"resolution": "Thay giấy"})
+    got = client.get(f"/api/v1/incidents/{created['id']}", headers=h).get_json()
+    assert list(resolved) == list(got)
+    assert resolved["timeline"] == got["timeline"]
+
+    # a row of the book is the same incident without its timeline and attachments
+    [row] = client.get("/api/v1/incidents", headers=h).get_json()
+    assert list(row) == list(got)[:-2]
+    assert row["type"] == got["type"]
+
+    # an incident type: the catalogue, a created type, a type inside an incident
+    catalogue = client.get("/api/v1/incident-types", headers=h).get_json()
+    new_type = client.post(
+        "/api/v1/incident-types",
+        json={"code": "2.10", "title": "Hỏng loa gọi số", "category": "simple"},
+        headers=it_user["headers"],
+    ).get_json()
+    assert list(new_type) == list(catalogue[0]) == list(got["type"])
+    assert got["type"] == next(t for t in catalogue if t["code"] == "2.1")
+
+
+def test_reading_the_catalogue_never_writes_it(app, client, officer, runner):
+    """Migration 0004 seeds the plan's types; `qms incidents seed` restores a missing one."""
+    from sqlalchemy import func, select
+
+    from qms.extensions import get_db
+    from qms.incidents.models import IncidentType
+    from qms.models import LogEntry
+
+    seeded = select(LogEntry.id).where(LogEntry.kind == "incident.catalogue_seeded")
+    with get_db().write() as s:
+        s.delete(s.get(IncidentType, "2.9"))
+        before = s.scalars(seeded).all()  # the test database's own seeding, if any
+    for path in ("/api/v1/incident-types", "/api/v1/incidents"):
+        assert client.get(path, headers=officer["headers"]).status_code == 200
+    codes = [
+        t["code"]
+        for t in client.get("/api/v1/incident-types", headers=officer["headers"]).get_json()
+    ]
+    assert codes == [f"2.{n}" for n in range(1, 9)]
+    with get_db().read() as s:
+        assert s.scalar(select(func.count(IncidentType.code))) == 8
+        assert s.scalars(seeded).all() == before
+
+    result = runner.invoke(args=["incidents", "seed"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "Incident types added: 1\n"
+    codes = [
+        t["code"]
+        for t in client.get("/api/v1/incident-types", headers=officer["headers"]).get_json()
+    ]
+    assert codes == [f"2.{n}" for n in range(1, 10)]
+    assert runner.invoke(args=["incidents", "seed"]).output == "Incident types added: 0\n"

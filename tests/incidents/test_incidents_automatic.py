@@ -148,19 +148,26 @@ def test_unclean_start_can_be_dismissed(app, client, officer, it_user):
 
 
 def test_handlers_never_raise_into_the_sender(app, client, officer, monkeypatch, caplog):
-    from qms.incidents import operations
+    from qms.incidents.operations import lifecycle
 
     def broken(*args, **kwargs):
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(operations, "report_incident", broken)
+    monkeypatch.setattr(lifecycle, "report_incident", broken)
     signals.device_failed.send(app, device="printer:kiosk-1", kind="paper_out", message="", data={})
     signals.app_started.send(app, unclean=True)
     signals.mode_changed.send(
         app, old="standby", new="fallback", reason="", user=None, automatic=True
     )
     assert incidents(client, officer["headers"]) == []
-    assert "automatic incident from device_failed failed" in caplog.text
+    failures = [
+        r.getMessage() for r in caplog.records if r.name == "qms.incidents.operations.automatic"
+    ]
+    assert failures == [
+        "automatic incident from device_failed failed",
+        "automatic incident from app_started failed",
+        "automatic incident from mode_changed failed",
+    ]
 
 
 def test_another_apps_signals_are_ignored(app, client, officer, database_url, data_dir):
@@ -170,6 +177,6 @@ def test_another_apps_signals_are_ignored(app, client, officer, database_url, da
     try:
         signals.device_failed.send(other, device="printer:x", kind="paper_out", message="", data={})
     finally:
-        other.extensions["qms_db"].dispose()
+        other.extensions["qms"].db.dispose()
     # only the other app's own listener acted: one incident, not two
     assert len(incidents(client, officer["headers"])) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -92,12 +93,14 @@ class FakeNetworkPrinter:
 
     ``replies`` maps the ``n`` of ``DLE EOT n`` to the reply bytes (missing = silence);
     it can be a callable too.  Status queries are answered only before the job's
-    ``ESC @`` (raster data may contain ``10 04`` by chance).
+    ``ESC @`` (raster data may contain ``10 04`` by chance).  The server threads stop on
+    :meth:`close` and, at the latest, ``lifetime`` seconds after the start.
     """
 
     replies: dict[int, bytes] | Callable[[int], bytes] = field(default_factory=lambda: ONLINE)
     connections: list[bytes] = field(default_factory=list)
     queries: list[int] = field(default_factory=list)
+    lifetime: float = 60.0
 
     def __post_init__(self) -> None:
         self._server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -108,6 +111,7 @@ class FakeNetworkPrinter:
         self.port = self._server.getsockname()[1]
         self.url = f"tcp://127.0.0.1:{self.port}"
         self._stop = threading.Event()
+        self._deadline = time.monotonic() + self.lifetime
         self._lock = threading.Lock()
         self._done = threading.Condition(self._lock)
         self._handlers: list[threading.Thread] = []
@@ -121,10 +125,19 @@ class FakeNetworkPrinter:
             return [c[c.index(INIT) :] for c in self.connections if INIT in c]
 
     def wait_connections(self, count: int, timeout: float = 10.0) -> list[bytes]:
-        """Block until ``count`` connections have been closed by the client."""
+        """Block until ``count`` connections have been closed by the client.
+
+        :raises AssertionError: fewer than ``count`` after ``timeout`` seconds
+        """
         with self._done:
-            self._done.wait_for(lambda: len(self.connections) >= count, timeout)
+            if not self._done.wait_for(lambda: len(self.connections) >= count, timeout):
+                raise AssertionError(
+                    f"{len(self.connections)} of {count} connections closed after {timeout} s"
+                )
             return list(self.connections)
+
+    def _running(self) -> bool:
+        return not self._stop.is_set() and time.monotonic() < self._deadline
 
     def _reply(self, n: int) -> bytes:
         self.queries.append(n)
@@ -133,7 +146,7 @@ class FakeNetworkPrinter:
         return self.replies.get(n, b"")
 
     def _serve(self) -> None:
-        while not self._stop.is_set():
+        while self._running():
             try:
                 conn, _ = self._server.accept()
             except OSError:
@@ -148,7 +161,7 @@ class FakeNetworkPrinter:
         job_started = False
         with conn:
             conn.settimeout(0.2)
-            while not self._stop.is_set():
+            while self._running():
                 try:
                     chunk = conn.recv(65536)
                 except TimeoutError:
@@ -180,6 +193,8 @@ class FakeNetworkPrinter:
         for t in self._handlers:
             t.join(5)
         self._server.close()
+        alive = [t for t in (self._thread, *self._handlers) if t.is_alive()]
+        assert not alive, f"fake printer threads still running: {alive}"
 
 
 @pytest.fixture

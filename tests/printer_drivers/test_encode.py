@@ -35,7 +35,8 @@ def decode_stream(stream: bytes) -> tuple[Image.Image, bytes, list[tuple[int, in
         m, xl, xh, yl, yh = stream[pos + 3 : pos + 8]
         assert m == 0
         x, y = xl + 256 * xh, yl + 256 * yh
-        assert width_bytes in (None, x)
+        if width_bytes is not None:
+            assert x == width_bytes, "bands of different widths"
         width_bytes = x
         bands.append((x, y))
         pos += 8
@@ -119,7 +120,7 @@ def test_tall_images_are_split_into_bands() -> None:
     decoded, tail, bands = decode_stream(stream)
     assert bands == [(72, 255), (72, 255), (72, 90)]
     assert decoded.getpixel((575, 599)) == 0
-    assert decoded.getpixel((574, 599)) != 0
+    assert decoded.getpixel((574, 599)) == 1  # white
     assert stream.count(GS_V0) == 3
     assert tail == b"\x1b\x64\x04\x1d\x56\x01"
     single = encode_ticket(img, PROFILES["80mm"].with_(band_rows=0))
@@ -155,7 +156,7 @@ def test_ticket_stream_on_dummy_transport(
     padded = Image.new("L", (big.width + 80, big.height + 80), 255)
     padded.paste(big, (40, 40))
     texts = [r.text for r in zxingcpp.read_barcodes(padded)]
-    assert track_url in texts
+    assert texts == [track_url]
 
 
 def test_encoding_is_deterministic(ticket) -> None:

@@ -149,7 +149,7 @@ def test_file_transport_is_write_only(tmp_path: Path) -> None:
         t.read(1, 0.1)
     status = query_status(f"file:{tmp_path / 'x'}")
     assert status.state == "unsupported"
-    assert not (tmp_path / "x").exists() or (tmp_path / "x").read_bytes() == b""
+    assert not (tmp_path / "x").exists()  # "unsupported" is decided without opening
 
 
 def test_file_transport_missing_directory_is_connection_error(tmp_path: Path) -> None:
@@ -340,13 +340,19 @@ def test_dummy_records_every_write_and_survives_close() -> None:
     assert not d.can_read
 
 
-@pytest.mark.parametrize("step", ["open", "write", "close"])
-def test_dummy_can_be_told_to_fail(step: str, ticket) -> None:
+@pytest.mark.parametrize(
+    ("step", "job_written", "opened", "closed"),
+    [("open", False, 0, 0), ("write", False, 1, 1), ("close", True, 1, 1)],
+)
+def test_dummy_can_be_told_to_fail(
+    step: str, job_written: bool, opened: int, closed: int, ticket
+) -> None:
     d = DummyTransport(fail_on=step)
-    with pytest.raises(PrinterConnectionError, match="simulated"):
+    with pytest.raises(PrinterConnectionError, match=f"simulated failure on {step}"):
         print_ticket(d, ticket)
-    if step == "open":
-        assert d.output == b""
+    job = print_ticket(DummyTransport(), ticket)
+    assert bytes(d.output) == (job if job_written else b"")
+    assert (d.opened, d.closed) == (opened, closed)
 
 
 def test_dummy_simulates_status_replies() -> None:

@@ -1,6 +1,6 @@
 import pytest
 
-from qms.speech import (
+from speech import (
     CHIME,
     DEFAULT_TEMPLATE,
     PAUSE,

@@ -1,11 +1,11 @@
-"""The WAV files bundled in qms/speech/segments (generated with espeak-ng)."""
+"""The WAV files bundled in speech/segments (generated with espeak-ng)."""
 
 import json
 import wave
 
 import pytest
 
-from qms.speech.announce import SEGMENTS_DIR, required_segments
+from speech.announce import SEGMENTS_DIR, required_segments
 
 REQUIRED = required_segments()
 MANIFEST = json.loads((SEGMENTS_DIR / "manifest.json").read_text(encoding="utf-8"))

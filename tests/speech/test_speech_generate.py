@@ -6,8 +6,8 @@ import wave
 
 import pytest
 
-from qms.speech.announce import required_segments, segment_key
-from qms.speech.generate import GenerationError, build_command, generate_segments, main
+from speech.announce import required_segments, segment_key
+from speech.generate import GenerationError, build_command, generate_segments, main
 
 FAKE_TTS = r"""
 import json, math, sys, wave

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qms.speech.announce import DEFAULT_LETTERS, required_segments, template_phrases
-from qms.speech.keys import RESERVED_KEYS, segment_key
-from qms.speech.numbers import NUMBER_WORDS
+from speech.announce import DEFAULT_LETTERS, required_segments, template_phrases
+from speech.keys import RESERVED_KEYS, segment_key
+from speech.numbers import NUMBER_WORDS
 
 KEY_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_-.")
 

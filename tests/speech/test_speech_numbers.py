@@ -2,9 +2,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qms.speech.announce import SEGMENTS_DIR
-from qms.speech.keys import segment_key
-from qms.speech.numbers import (
+from speech.announce import SEGMENTS_DIR
+from speech.keys import segment_key
+from speech.numbers import (
     DIGITS,
     NUMBER_WORDS,
     digit_words,

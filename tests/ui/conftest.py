@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.forms import login_through_form
-from tests.live import LiveServer
+from qms.liveserver import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -102,10 +101,3 @@ def screenshot(tmp_path):
         return path
 
     return take
-
-
-def login_form(client, username, password):
-    """Log a Flask test client in through the real /login form (CSRF token and all)."""
-    response, _ = login_through_form(client, username, password, "/counter")
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    return client

@@ -6,8 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from qms.counter_ui import DEFAULT_KEYS, counter_keys
-from tests.ui.conftest import login_form
+from qms.pages.counter import DEFAULT_KEYS, counter_keys
 
 ASSET = re.compile(r'(?:<script[^>]* src|<img[^>]* src|<link[^>]* href)="([^"]+)"')
 
@@ -21,9 +20,10 @@ def assets_of(html):
 
 
 @pytest.fixture
-def staff_client(app, create_user):
-    user = create_user("officer")
-    return login_form(app.test_client(), user["username"], user["password"])
+def staff_client(app, create_user, auth):
+    login = auth(create_user("officer"), next_url="/counter", on=app.test_client())
+    assert login.response.status_code == 302
+    return login.client
 
 
 @pytest.mark.parametrize("path", ["/kiosk", "/kiosk?kiosk=K1", "/display", "TRACK", "/counter"])

@@ -109,11 +109,12 @@ def upgrade():
         sa.ForeignKeyConstraint(["updated_by_id"], ["users.id"]),
         sa.PrimaryKeyConstraint("year", "quarter"),
     )
-    # the plan's nine types as data; qms.incidents.operations.ensure_catalogue() re-adds any
-    # missing one later (e.g. after a PostgreSQL TRUNCATE), so this stays a convenience
+    # the plan's nine types as data: this is where the catalogue is seeded; reads never write.
+    # `qms init` / `qms incidents seed` re-add a missing one through
+    # qms.incidents.operations.catalogue.ensure_seeded() (e.g. after a PostgreSQL TRUNCATE)
     from datetime import UTC, datetime
 
-    from qms.incidents.catalogue import PLAN_TYPES
+    from qms.incidents.plan import PLAN_TYPES
 
     now = datetime.now(UTC).replace(tzinfo=None)
     op.bulk_insert(

@@ -1,0 +1,59 @@
+"""The counter officer's page: call next, recall, no-show, transfer, done, pause, by key or click."""
+
+import json
+
+from flask import Blueprint, current_app, render_template
+
+from qms.pages.guard import login_required
+from qms.roles import COUNTER_STAFF
+
+bp = Blueprint(
+    "counter",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/counter-static",
+)
+
+# Defaults for a cheap numeric USB keypad (NumLock on); QMS_COUNTER_KEYS overrides any action.
+DEFAULT_KEYS = {
+    "next": ["Enter", "+"],
+    "recall": ["*", "."],
+    "no_show": ["-"],
+    "transfer": ["/"],
+    "done": ["0"],
+    "start": ["1"],
+    "pause": ["9"],
+}
+
+
+def counter_keys(config):
+    """The key map of the page: defaults updated by COUNTER_KEYS (a dict or a JSON string)."""
+    keys = {action: list(values) for action, values in DEFAULT_KEYS.items()}
+    custom = config.get("COUNTER_KEYS")
+    if isinstance(custom, str):
+        try:
+            custom = json.loads(custom)
+        except ValueError:
+            current_app.logger.warning("COUNTER_KEYS is not valid JSON; using the defaults")
+            custom = None
+    if isinstance(custom, dict):
+        for action, values in custom.items():
+            if action not in keys:
+                continue
+            if isinstance(values, str):
+                values = [values]
+            if isinstance(values, list):
+                keys[action] = [str(v) for v in values if str(v)]
+    return keys
+
+
+@bp.route("/counter")
+@login_required(*COUNTER_STAFF)
+def counter():
+    page = {"keys": counter_keys(current_app.config), "timezone": current_app.config["TIMEZONE"]}
+    return render_template("counter/counter.html", page=page)
+
+
+def init_app(app):
+    app.register_blueprint(bp)

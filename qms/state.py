@@ -1,0 +1,34 @@
+"""The app's runtime state in one typed object: every handle a feature keeps between requests.
+
+create_app puts one AppState in app.extensions["qms"]; nothing else goes into app.extensions.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+
+
+@dataclass
+class AppState:
+    db: Any  # qms.db.Database
+    factory: Any = None  # create_app: `qms serve` builds the worker's app with it
+    login_limiter: Any = None  # qms.ratelimit.SlidingWindowLimiter for /login and /auth/token
+    kiosk_limiter: Any = None  # … for POST /tickets
+    issue_batcher: Any = None  # qms.queue.issuing.IssueBatcher, started on the first ticket
+    estimates: dict = field(default_factory=dict)  # (service, day) → (expires, minutes, counters)
+    board: Any = None  # qms.realtime board broadcaster
+    loops: dict = field(default_factory=dict)  # background loops by name: fn(app, stop_event)
+    stop_event: Any = None  # threading.Event set when `qms serve` stops
+    startup_checks: list = field(default_factory=list)  # fn(config) → problem text or None
+    devices: Any = None  # qms.devices runtime (printer health, agent bookkeeping)
+    printer_transport: Any = None  # tests: a printer_drivers transport used instead of PRINTER
+    fallback: dict = field(default_factory=dict)  # the probe loop's own bookkeeping
+
+    def add_loop(self, name, fn):
+        """A background loop fn(app, stop_event), started by `qms serve` only."""
+        self.loops[name] = fn
+
+
+def get_state(app=None) -> AppState:
+    return (app or current_app).extensions["qms"]
