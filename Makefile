@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PORT   ?= 8080
+# the port `make run` serves on: PORT=…, else QMS_PORT=…, else 8080
+PORT   ?= $(or $(QMS_PORT),8080)
 
-.PHONY: run test test-postgres lint bench install browser clean
+.PHONY: run test test-postgres lint bench install browser services clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,12 +29,16 @@ browser:
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
 	  || { $$SUDO apt-get update -q >/dev/null && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; }
 
-## every test: unit, API, property, concurrency, crash, browser
-test: install browser
+## PostgreSQL, Redis and Mosquitto for the tests that use them: started, or installed then started
+services:
+	@bash scripts/ensure-services.sh
+
+## every test: unit, API, property, concurrency, crash, browser, several processes
+test: install browser services
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 ## the storage tests again on PostgreSQL (QMS_TEST_POSTGRES_URL)
-test-postgres: install
+test-postgres: install services
 	$(BIN)/python -m pytest -q -m storage --db=postgres
 
 lint: install

@@ -22,7 +22,7 @@ import requests
 
 from qms.liveserver import LiveServer
 
-OFFICER = ("bench", "bench-password-42")
+OFFICER = ("bench", "Quay-so-7-tram-2026")
 
 
 def pct(values, p):
@@ -162,6 +162,11 @@ def main():
     parser.add_argument(
         "--threads", type=int, default=None, help="qms serve --threads (default 256)"
     )
+    parser.add_argument("--workers", type=int, default=1, help="qms serve --workers")
+    parser.add_argument("--worker-class", choices=("gthread", "gevent"), default="gthread")
+    parser.add_argument(
+        "--redis", default="redis://127.0.0.1:6379/0", help="message queue with --workers > 1"
+    )
     parser.add_argument("--per-worker", type=int, default=50)
     parser.add_argument("--target-ms", type=float, default=50.0)
     parser.add_argument(
@@ -174,6 +179,11 @@ def main():
 
     worker = raw_worker if args.client == "raw" else client_worker
     env = {"QMS_SERVE_THREADS": str(args.threads)} if args.threads else {}
+    env["QMS_SOCKETS_PER_ADDRESS"] = "100000"  # every bench client comes from 127.0.0.1
+    env["QMS_SERVE_WORKERS"] = str(args.workers)
+    env["QMS_SERVE_WORKER_CLASS"] = args.worker_class
+    if args.workers > 1:
+        env["QMS_MESSAGE_QUEUE"] = args.redis
     with tempfile.TemporaryDirectory() as tmp:
         server = LiveServer(Path(tmp) / "data", env=env)
         server.init()
@@ -181,7 +191,8 @@ def main():
         server.start()
         headers = server.token(*OFFICER)
         print(
-            f"qms serve on {server.url}, {args.calls} calls per round, target p99 ≤ {args.target_ms} ms, {args.client} clients"
+            f"qms serve on {server.url} ({args.workers} × {args.worker_class}), {args.calls} calls "
+            f"per round, target p99 ≤ {args.target_ms} ms, {args.client} clients"
         )
         print(
             f"{'clients':>8} {'connected':>9} {'failed':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'missing':>7} {'HTTP call p50':>13}"

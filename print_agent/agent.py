@@ -16,9 +16,15 @@ from pathlib import Path
 
 import requests
 
-from printer_drivers import PrinterError, print_ticket, query_status
+from printer_drivers import (
+    PrinterError,
+    encode_ticket,
+    get_profile,
+    query_status,
+    transport_from_url,
+)
 
-from .payload import classify_error, status_report, ticket_data
+from .payload import classify_error, render_payload, send_checked, status_report
 
 log = logging.getLogger(__name__)
 VERSION = "1"
@@ -231,12 +237,12 @@ class Agent:
             return "interrupted"
         self.journal.record("start", key, token)
         try:
-            print_ticket(
-                self._transport(),
-                ticket_data(job["payload"]),
-                self.profile,
-                status_timeout=self.status_timeout,
-            )
+            profile = get_profile(self.profile)
+            raw = encode_ticket(render_payload(job["payload"], profile.width_dots), profile)
+            transport = self._transport()
+            if isinstance(transport, str):
+                transport = transport_from_url(transport)
+            status = send_checked(transport, raw, status_timeout=self.status_timeout)
         except PrinterError as exc:
             kind, retry = classify_error(exc)
             message = f"{type(exc).__name__}: {exc}"[:300]
@@ -251,7 +257,8 @@ class Agent:
             return "failed"
         self.journal.record("printed", key, token)
         self.printed += 1
-        self.printer_report = {"printer_state": "ok"}
+        silent = status is not None and status.state == "unknown"
+        self.printer_report = {"printer_state": "unknown" if silent else "ok"}
         self.ack(job["id"], token, "printed")
         self.journal.record("acked", key, token)
         return "printed"

@@ -6,7 +6,7 @@ server's own worker would (the server builds the payload: qms.devices.operations
 
 from datetime import datetime
 
-from printer_drivers import TicketData
+from printer_drivers import SlipData, TicketData, render_slip, render_ticket
 
 PAYLOAD_FIELDS = (
     "centre_name",
@@ -42,6 +42,35 @@ def ticket_data(payload):
         estimated_wait_minutes=payload.get("estimated_wait_minutes"),
         note=payload.get("note") or None,
     )
+
+
+def slip_data(payload):
+    """A "slip" job's payload (a paper dossier's appointment slip) → SlipData."""
+    received = payload.get("received_at")
+    appointment = payload.get("appointment_date")
+    return SlipData(
+        centre_name=payload.get("centre_name") or "",
+        centre_locality=payload.get("centre_locality") or "",
+        code=payload["code"],
+        procedure=payload.get("procedure") or "",
+        received_at=datetime.fromisoformat(received).replace(tzinfo=None)
+        if received
+        else datetime.now(),
+        status_url=payload["status_url"],
+        citizen_name=payload.get("citizen_name") or "",
+        documents=tuple(payload.get("documents") or ()),
+        appointment=datetime.fromisoformat(appointment).date() if appointment else None,
+        officer=payload.get("officer") or "",
+        note=payload.get("note") or "",
+        hotline=payload.get("hotline") or "",
+    )
+
+
+def render_payload(payload, width_dots):
+    """Any job's payload → its 1-bit image: a queue ticket, or a slip (payload "layout")."""
+    if payload.get("layout") == "slip":
+        return render_slip(slip_data(payload), width_dots)
+    return render_ticket(ticket_data(payload), width_dots)
 
 
 def sample_payload(
@@ -104,3 +133,36 @@ def status_report(status):
     if status.state == "unreachable":
         return "failed", "offline", status.reason
     return None, None, status.reason  # unknown (no reply) or unsupported (file:, cups:)
+
+
+def send_checked(transport, job, status_timeout=1.0, require_status=False):
+    """Print raw bytes like printer_drivers.send_job, but never onto a device that answers
+    the status query with garbage: that is not a printer, and the job would count as printed.
+
+    Returns the status read before printing (None for write-only transports; state
+    "unknown" when the printer stayed silent, which the caller notes as such).
+
+    :raises PrinterStatusError: the status reply was not a status byte
+    :raises PrinterNotReadyError: paper out, cover open … (nothing written)
+    :raises PrinterConnectionError: unreachable, or the write failed
+    """
+    import contextlib
+
+    from printer_drivers import PrinterError, PrinterStatusError
+    from printer_drivers.status import raise_for_status, read_status
+
+    status = None
+    try:
+        transport.open()
+        if transport.can_read:
+            status = read_status(transport, status_timeout, strict=require_status)
+            if status.state == "unknown" and status.raw:
+                raise PrinterStatusError(f"{transport.url}: {status.reason}")
+            raise_for_status(status)
+        transport.write(job)
+    except BaseException:
+        with contextlib.suppress(PrinterError):
+            transport.close()
+        raise
+    transport.close()
+    return status

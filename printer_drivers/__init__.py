@@ -36,6 +36,7 @@ from .exceptions import (
     PrinterUnsupportedError,
 )
 from .layout import FontSet, TicketData, TicketLabels, render_ticket
+from .slip import SlipData, render_slip
 from .status import PrinterStatus, query_status, raise_for_status, read_status
 from .transports import (
     DummyTransport,
@@ -240,6 +241,7 @@ __all__ = [
     "PrinterStatusError",
     "PrinterTimeoutError",
     "PrinterUnsupportedError",
+    "SlipData",
     "TicketData",
     "TicketLabels",
     "Transport",
@@ -249,6 +251,7 @@ __all__ = [
     "print_ticket",
     "query_status",
     "register_transport",
+    "render_slip",
     "render_ticket",
     "send_job",
     "transport_from_url",

@@ -16,11 +16,11 @@ Content, top to bottom::
     Quầy phục vụ: Quầy 1, Quầy 4
     ██ ƯU TIÊN: Người cao tuổi ██         only when a priority is set (inverted box)
     Thời gian: 05/03/2025 08:15:42
-    Số người đang chờ trước bạn: 3
+    Số người đang chờ trước quý vị: 3
     (estimated wait, note)
     ┌QR┐  + scan hint                      track_url, crisp modules, 4-module quiet zone
     - - - - - - - - - - - - - - -
-    Cảm ơn Quý khách đã sử dụng dịch vụ
+    Trân trọng cảm ơn quý vị!
     Đường dây nóng: 0238 3xxx xxx
 
 Everything is scaled from the paper width: 576 dots (80 mm) is the reference; text sizes
@@ -70,7 +70,7 @@ class TicketLabels:
     counters: str = "Quầy phục vụ"
     priority: str = "ƯU TIÊN"
     issued_at: str = "Thời gian"
-    ahead: str = "Số người đang chờ trước bạn"
+    ahead: str = "Số người đang chờ trước quý vị"
     estimated_wait: str = "Thời gian chờ dự kiến"
     scan_hint: str = "Quét mã QR để theo dõi lượt gọi số"
     hotline: str = "Đường dây nóng"
@@ -109,7 +109,7 @@ class TicketData:
     centre_locality: str = ""
     counters: str = ""
     priority_label: str | None = None
-    thank_you: str = "Cảm ơn Quý khách đã sử dụng dịch vụ"
+    thank_you: str = "Trân trọng cảm ơn quý vị!"
     hotline: str = ""
     estimated_wait_minutes: int | None = None
     note: str | None = None

@@ -1,6 +1,24 @@
 """The `qms` command line (console script and `python -m qms`)."""
 
-from flask.cli import FlaskGroup
+import os
+import sys
+
+
+def _gevent_first():
+    """`qms serve` with gevent workers: patch the standard library before anything imports it."""
+    args = sys.argv[1:]
+    wants = os.environ.get("QMS_SERVE_WORKER_CLASS") == "gevent" or (
+        "--worker-class" in args and args[args.index("--worker-class") + 1 :][:1] == ["gevent"]
+    )
+    if args[:1] == ["serve"] and wants:
+        from gevent import monkey
+
+        monkey.patch_all()
+
+
+_gevent_first()
+
+from flask.cli import FlaskGroup  # noqa: E402  (after the gevent patch, on purpose)
 
 
 def _create_app():

@@ -6,6 +6,7 @@ from flask import current_app
 
 from speech import SEGMENTS_DIR, missing_segments, required_segments
 from speech.announce import build_announcement, segment_urls
+from speech.keys import PAUSE
 
 
 def speech_dir():
@@ -20,14 +21,43 @@ def missing_speech_segments():
     return missing_segments(required_segments(cfg["ANNOUNCE_TEMPLATE"]), speech_dir())
 
 
-def announcement_for(code, counter_number):
-    """{"text", "audio"}: the sentence and the URLs of its segments, in order."""
+def all_segment_urls():
+    """Every segment an announcement can use: the display loads them all before any call."""
     cfg = current_app.config
+    return segment_urls(sorted(required_segments(cfg["ANNOUNCE_TEMPLATE"])), base="/speech/")
+
+
+def brief_template(template):
+    """The sentence from its first field on: "{code} đến quầy số {counter}". When calls pile
+    up the display says the opening words once and each call in this brief form."""
+    return template[template.index("{") :]
+
+
+def announcement_for(code, counter_number):
+    """{"text", "audio", "brief"}: the sentence and the URLs of its segments, in order
+    (chime, sentence × ANNOUNCE_REPEAT); brief = {"text", "audio"} of the sentence once from
+    its first field, without the chime, and "opening": the URLs of the words before it."""
+    cfg = current_app.config
+    options = {"number_mode": cfg["ANNOUNCE_NUMBERS"]}
     ann = build_announcement(
         code,
         counter_number,
         template=cfg["ANNOUNCE_TEMPLATE"],
-        number_mode=cfg["ANNOUNCE_NUMBERS"],
         repeat=int(cfg["ANNOUNCE_REPEAT"]),
+        **options,
     )
-    return {"text": ann.text, "audio": segment_urls(ann.segments, base="/speech/")}
+    brief = build_announcement(
+        code, counter_number, template=brief_template(cfg["ANNOUNCE_TEMPLATE"]), repeat=1, **options
+    )
+    sentence = ann.segments[1 : ann.segments.index(PAUSE)] if PAUSE in ann.segments else []
+    sentence = sentence or ann.segments[1:]
+    opening = sentence[: len(sentence) - (len(brief.segments) - 1)]  # brief has the chime
+    return {
+        "text": ann.text,
+        "audio": segment_urls(ann.segments, base="/speech/"),
+        "brief": {
+            "text": brief.text,
+            "audio": segment_urls(brief.segments[1:], base="/speech/"),
+            "opening": segment_urls(opening, base="/speech/"),
+        },
+    }

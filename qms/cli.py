@@ -52,12 +52,35 @@ def _safe_url(url):
 @click.option("--host", default=None, help="Address to bind (QMS_HOST).")
 @click.option("--port", default=None, type=int, help="Port (QMS_PORT).")
 @click.option("--threads", default=None, type=int, help="Worker threads (one per websocket).")
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="Processes (QMS_SERVE_WORKERS); more than one needs QMS_MESSAGE_QUEUE (Redis).",
+)
+@click.option(
+    "--worker-class",
+    default=None,
+    type=click.Choice(["gthread", "gevent"]),
+    help="gthread (default: a thread per websocket) or gevent (QMS_SERVE_WORKER_CLASS).",
+)
 @with_appcontext
-def serve_command(host, port, threads):
-    """Serve with gunicorn's threaded worker (Socket.IO over simple-websocket)."""
+def serve_command(host, port, threads, workers, worker_class):
+    """Serve with gunicorn (Socket.IO over simple-websocket), background loops inside."""
     from qms.serve import run
 
     cfg = current_app.config
+    workers = int(workers or cfg["SERVE_WORKERS"])
+    worker_class = worker_class or cfg["SERVE_WORKER_CLASS"]
+    if workers > 1 and not cfg.get("MESSAGE_QUEUE"):
+        raise click.ClickException(
+            "Several processes need QMS_MESSAGE_QUEUE=redis://… so a call reaches every display."
+        )
+    if worker_class == "gevent":
+        try:
+            import gevent  # noqa: F401
+        except ImportError:
+            raise click.ClickException("--worker-class gevent needs: pip install gevent") from None
     db = get_db()
     if db.current_heads() != db.script_heads():
         click.echo(
@@ -79,7 +102,13 @@ def serve_command(host, port, threads):
         int(port or cfg["PORT"]),
         int(threads or cfg["SERVE_THREADS"]),
         get_state().factory,
-        config_overrides=cfg.get("SERVE_OVERRIDES"),
+        config_overrides={
+            **(cfg.get("SERVE_OVERRIDES") or {}),
+            "SERVE_THREADS": int(threads or cfg["SERVE_THREADS"]),
+            "SERVE_WORKER_CLASS": worker_class,
+        },
+        workers=workers,
+        worker_class=worker_class,
     )
 
 
@@ -147,12 +176,38 @@ def user_list():
 @click.argument("path", type=click.Path(dir_okay=False))
 @with_appcontext
 def backup_command(path):
-    """Online backup of the embedded SQLite database to PATH (safe while serving)."""
+    """One archive (0600): database (online copy), attachments, secret key, voice, media."""
+    from qms.backup import BackupError, write_backup
+
     try:
-        target = get_db().backup_sqlite(path)
-    except RuntimeError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"Backup written: {target}")
+        manifest = write_backup(
+            get_db(), current_app.config["DATA_DIR"], path, current_app.config["VERSION"]
+        )
+    except (BackupError, OSError) as exc:
+        raise click.ClickException(f"Không sao lưu được: {exc}") from None
+    click.echo(f"Backup written: {path} ({len(manifest['files'])} files + database)")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace an existing database.")
+@with_appcontext
+def restore_command(archive, force):
+    """Put a backup archive back into DATA_DIR after checking it (server stopped)."""
+    from qms.backup import BackupError, restore_backup
+
+    db = get_db()
+    db.dispose()
+    try:
+        manifest = restore_backup(archive, current_app.config["DATA_DIR"], force=force)
+    except (BackupError, OSError) as exc:
+        raise click.ClickException(f"Không khôi phục được: {exc}") from None
+    if db.is_sqlite:
+        db.upgrade()  # a backup of an older version gains this version's tables
+    click.echo(
+        f"Restored {len(manifest['files'])} files and the database "
+        f"from a backup of {manifest['created_at']} (version {manifest['version']})"
+    )
 
 
 @click.group("speech")
@@ -206,5 +261,12 @@ def speech_check():
 
 
 def init_app(app):
-    for command in (init_command, serve_command, user_group, backup_command, speech_group):
+    for command in (
+        init_command,
+        serve_command,
+        user_group,
+        backup_command,
+        restore_command,
+        speech_group,
+    ):
         app.cli.add_command(command)

@@ -15,22 +15,45 @@ DEFAULTS = {
     "HOST": "0.0.0.0",  # where `qms serve` listens
     "PORT": 8080,  # … and on which port
     "SERVE_THREADS": 512,  # one thread per open websocket (displays, kiosks, counters, phones)
+    "SERVE_WORKERS": 1,  # processes of `qms serve`; more than one needs MESSAGE_QUEUE
+    "SERVE_WORKER_CLASS": "gthread",  # gthread (a thread per websocket) | gevent
+    "HTTP_RESERVED_THREADS": 64,  # threads sockets may never take: HTTP always answers
+    "PROXY_HOPS": 0,  # reverse proxies in front (deploy/nginx.conf: 1); trusts X-Forwarded-*
+    "SOCKETS_PER_ADDRESS": 32,  # open Socket.IO connections per client address
     "START_BACKGROUND": False,  # `qms serve` turns this on: probe, print worker, housekeeping
     "MESSAGE_QUEUE": None,  # redis:// URL when several processes serve one site
+    "MESSAGE_QUEUE_CHANNEL": "qms",  # the Redis channel prefix of one site (several sites, one Redis)
+    "READ_CACHE_SECONDS": 2.0,  # longest a cached board is served (changes drop it at once)
     "SOCKET_ORIGINS": None,  # extra origins allowed to open Socket.IO (default: same origin)
     "PUBLIC_BASE_URL": None,  # base of QR tracking links; default: the request's host
     "MAX_CONTENT_LENGTH": 64 * 1024,  # bytes per request body (attachments have their own cap)
+    "DISK_LOW_MB": 200,  # free MB on the data disk below which an incident opens
+    "DISK_CHECK_SECONDS": 30,  # how often `qms serve` looks at the free space
     # --- the centre -----------------------------------------------------------------------
     "TIMEZONE": "Asia/Ho_Chi_Minh",  # the local day that numbers reset on
     "CENTRE_NAME": "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",  # printed on tickets and reports
     "COMMUNE_NAME": "XÃ TÂN KỲ",  # … and the commune
     "HOTLINE": "1900 0000",  # printed on tickets
+    # the centre's own settings (admin page /admin/centre, stored in the database, which wins;
+    # these are the defaults): CENTRE_NAME, COMMUNE_NAME, HOTLINE above and these
+    "CENTRE_ADDRESS": "",  # street address, on the kiosk and reports
+    "PROVINCE_CENTRE_NAME": "Trung tâm Phục vụ hành chính công tỉnh",  # where reports go
+    "KIOSK_WELCOME": "Xin mời quý vị chọn lĩnh vực cần giải quyết",  # the kiosk's first line
+    "KIOSK_FOOTER": "",  # a line at the foot of the kiosk (e.g. opening hours), empty = none
     # --- queue ----------------------------------------------------------------------------
     "PRIORITY_POLICY": "strict",  # strict | ratio
     "PRIORITY_RATIO": 3,  # ratio policy: one normal ticket after this many priority ones
     "DEFAULT_SERVICE_MINUTES": 6,  # estimate before the day has its own service times
-    "KIOSK_RATE_LIMIT": "12/60",  # tickets per seconds per kiosk (or client address)
+    "KIOSK_RATE_LIMIT": "12/60",  # tickets per seconds per enrolled kiosk
+    "ADDRESS_RATE_LIMIT": "12/60",  # tickets per seconds per client address, always
+    "ISSUE_CEILING_PER_MINUTE": 120,  # anonymous tickets per minute, centre-wide (0 = none)
     "COUNTER_KEYS": None,  # counter page key map overrides (dict or JSON), see pages/counter
+    "COUNTER_HOLD_SECONDS": 90,  # an officer holds a counter this long after the page last renewed
+    # --- the kiosk page --------------------------------------------------
+    "KIOSK_RETURN_SECONDS": 10,  # the ticket screen returns to the start after the paper printed
+    "KIOSK_SCREEN_TICKET_SECONDS": 30,  # … and after this long when the screen is the only ticket
+    "KIOSK_IDLE_SECONDS": 60,  # a half-finished choice goes back to the start after this long
+    "KIOSK_ELDERLY_AGE": 60,  # CCCD scanned: this age or older selects the elderly priority
     # --- staff accounts -------------------------------------------------------------------
     "LOGIN_RATE_LIMIT": "10/60",  # login attempts per seconds per client address
     "TOKEN_HOURS": 12,  # lifetime of API tokens and browser sessions
@@ -49,6 +72,14 @@ DEFAULTS = {
     "AGENT_SEEN_SECONDS": 86400,  # a kiosk whose agent said hello within this is served by it
     "AGENT_OFFLINE_SECONDS": 90,  # agent silent this long → its printer counts as offline
     "AGENT_CLAIM_TIMEOUT": 30,  # seconds before an unacknowledged claim is offered again
+    "PRINTER_SILENT_SECONDS": 60,  # a printer that never answers DLE EOT this long: state unknown
+    # --- counter devices: call buttons, LED boards, rating pads, page heartbeats ---------
+    "MQTT_URL": None,  # mqtt://host:1883: buttons, LED boards, rating pads over MQTT; unset: off
+    "MQTT_PREFIX": "hcc",  # topics <prefix>/counter/<n>/button|display|rating|error|status
+    "DEVICE_PRESS_MAX_AGE": 10,  # seconds: a press buffered longer (network loss) is dropped
+    "HEARTBEAT_INTERVAL": 30,  # seconds between heartbeats of kiosk, display and counter pages
+    "HEARTBEAT_OFFLINE_SECONDS": 90,  # a page or counter device silent this long is offline
+    "HEARTBEAT_MAX_DEVICES": 300,  # distinct page heartbeats kept (the route is public)
     # --- fallback (QMS 1.2) ---------------------------------------------------------------
     "PRIMARY_URL": None,  # QMS 1.2 health URL; unset means standalone
     "PRIMARY_PROBE_INTERVAL": 3.0,  # seconds between probe starts
@@ -66,6 +97,34 @@ DEFAULTS = {
     "INCIDENT_DEVICE_TYPES": {},  # device prefix → incident type code overrides
     "INCIDENT_REPORT_PLACE": None,  # place in the report's date line; default from COMMUNE_NAME
     "INCIDENT_ATTACHMENT_MAX_BYTES": 3 * 1024 * 1024,  # per attachment
+    # --- ratings and reports -------------------------------------------
+    "RATING_SCALE": None,  # [{"score", "label", "label_en"?}] best first; None = the 3 levels of QĐ 766
+    "RATING_REASONS": None,  # [{"code", "label", "label_en"?}] asked at the lowest level; None = default 4
+    "RATING_WINDOW_MINUTES": 30,  # a ticket can be rated this long after it was finished
+    "RATING_PAGE_AWAKE_SECONDS": 60,  # the counter-side rating tablet sleeps again after this
+    "REPORT_TARGET_WAIT_MINUTES": 15,  # reports: share of citizens called within this wait
+    "SMTP_URL": None,  # the centre's mail relay: smtp://host:25, smtps://user:pass@host:465
+    "MAIL_FROM": "hcc-queue@localhost",  # sender of the alert e-mails
+    "INCIDENT_ALERT_EMAILS": "",  # comma-separated: IT and leadership, e-mailed on a new incident
+    "DRILL_MAX_MINUTES": 60,  # a drill left running longer stops marking incidents as drills
+    # --- paper dossiers --------------------------------------------------------
+    "PAPER_RETENTION_DAYS": 365,  # `qms purge` blanks names/phones of dossiers closed this long
+    "PAPER_DUE_DAYS": 3,  # default appointment: this many days after receipt (slip, form)
+    # --- screens: TV, counter page -----------------------------
+    "DISPLAY_MEDIA_MAX_BYTES": 300 * 1024 * 1024,  # per guidance video or picture for the TV
+    "DISPLAY_IMAGE_SECONDS": 12,  # how long the TV shows each guidance picture
+    # --- province federation ---------------------------------
+    "ROLE": "centre",  # centre | province: a province instance receives every centre's records
+    "PROVINCE_URL": None,  # a centre: the province instance's base URL; unset = sends nothing
+    "PROVINCE_TOKEN": None,  # a centre: its token, printed once by `qms centre add` there
+    "FEDERATION_BATCH": 50,  # records per POST to the province (at most 100)
+    "FEDERATION_SNAPSHOT_SECONDS": 10,  # queue changes coalesce into one snapshot this often
+    "FEDERATION_HEARTBEAT_SECONDS": 60,  # nothing to send: an empty POST says "still here"
+    "FEDERATION_FIGURES_SECONDS": 600,  # today's running figures re-sent this often if changed
+    "FEDERATION_RETRY_MAX_SECONDS": 300,  # back-off ceiling while the province is unreachable
+    "FEDERATION_TIMEOUT": 10,  # seconds per POST to the province
+    "FEDERATION_KEEP_DAYS": 30,  # acknowledged records stay this long in the outbox
+    "PROVINCE_SILENT_MINUTES": 15,  # the province page flags a centre silent longer than this
     # --- Flask and its extensions ---------------------------------------------------------
     "SECRET_KEY": None,  # default: generated once into DATA_DIR/secret_key, never a constant
     "WTF_CSRF_TIME_LIMIT": None,  # CSRF tokens live as long as the session

@@ -10,9 +10,12 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from qms.errors import StorageUnavailable
+from qms.storage import StorageHealth
 from qms.timeutil import utcnow
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -42,6 +45,7 @@ class Database:
             self.engine = create_engine(self.url, pool_size=10, max_overflow=40, pool_pre_ping=True)
             self.read_engine = self.engine
             self._write_lock = None
+        self.health = StorageHealth()
         self._write_sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(bind=self.read_engine, expire_on_commit=False)
 
@@ -73,13 +77,22 @@ class Database:
 
     @contextmanager
     def write(self):
-        """One durable write transaction: committed on exit, rolled back on any error."""
+        """One durable write transaction: committed on exit, rolled back on any error.
+
+        A failure of the storage itself (disk full, I/O error, file gone read-only) is
+        reported to self.health and raised as StorageUnavailable (503): nothing committed.
+        """
         lock = self._write_lock
         if lock is not None:
             lock.acquire()
         try:
             with self._write_sessions() as session, session.begin():
                 yield session
+        except (OperationalError, OSError) as exc:
+            self.health.write_failed(getattr(exc, "orig", None) or exc)
+            raise StorageUnavailable() from exc
+        else:
+            self.health.write_ok()
         finally:
             if lock is not None:
                 lock.release()
@@ -162,9 +175,4 @@ def try_acquire_lease(db, name, holder, seconds):
         return False
 
 
-def ping(db):
-    with db.read() as session:
-        session.execute(text("SELECT 1"))
-
-
-__all__ = ["Database", "Session", "try_acquire_lease", "ping"]
+__all__ = ["Database", "Session", "try_acquire_lease"]

@@ -48,3 +48,18 @@ class Unauthorized(QmsError):
 class RateLimited(QmsError):
     status = 429
     code = "rate_limited"
+
+
+class StorageUnavailable(QmsError):
+    """The write could not be made durable (disk full, I/O error): nothing was acknowledged."""
+
+    status = 503
+    code = "storage_unavailable"
+
+    def __init__(self, message=None, **data):
+        super().__init__(
+            message
+            or "Hệ thống tạm thời không ghi được dữ liệu, xin quý vị chờ trong giây lát. "
+            "Storage unavailable: nothing was saved, please retry shortly.",
+            **data,
+        )

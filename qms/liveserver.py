@@ -30,6 +30,8 @@ class LiveServer:
             **os.environ,
             "QMS_DATA_DIR": str(self.data_dir),
             "QMS_KIOSK_RATE_LIMIT": "100000/1",
+            "QMS_ADDRESS_RATE_LIMIT": "100000/1",
+            "QMS_ISSUE_CEILING_PER_MINUTE": "0",
             "QMS_LOGIN_RATE_LIMIT": "100000/1",
             "PYTHONUNBUFFERED": "1",
             **(env or {}),

@@ -9,7 +9,9 @@ other feature only reads it here.
 from flask import current_app
 from sqlalchemy import select
 
+from qms.extensions import get_db
 from qms.models import Setting
+from qms.state import get_state
 
 MODES = ("standalone", "standby", "fallback", "draining")
 ISSUING_MODES = ("standalone", "fallback")
@@ -42,3 +44,13 @@ def store_mode(s, state):
         s.add(Setting(key=MODE_KEY, value=state))
     else:
         row.value = state
+
+
+def cached_mode(ttl=5.0):
+    """The mode for readers (health, board): from memory, dropped on every change signal."""
+
+    def read():
+        with get_db().read() as s:
+            return current_mode(s)["mode"]
+
+    return get_state().cache.get("mode", read, ttl)

@@ -18,7 +18,14 @@ from qms import signals
 from qms.announce import announcement_for
 from qms.auth.queries import current_user
 from qms.extensions import socketio
-from qms.queue.queries import board, citizen_view, counter_queue, get_counter, ticket_by_token
+from qms.queue.queries import (
+    cached_board,
+    citizen_view,
+    counter_queue,
+    counters_list,
+    get_counter,
+    ticket_by_token,
+)
 from qms.roles import COUNTER_STAFF, STAFF, may
 from qms.state import get_state
 
@@ -47,6 +54,8 @@ class BoardBroadcaster:
         self._lock = threading.Lock()
 
     def mark(self):
+        # blinker calls receivers in no set order: drop the cached board before pushing it
+        get_state(self.app).cache.invalidate()
         self._dirty.set()
         if not self._started:
             with self._lock:
@@ -69,7 +78,7 @@ class BoardBroadcaster:
                 return
             try:
                 with self.app.app_context():
-                    socketio.emit("board", board(), to="display")
+                    socketio.emit("board", cached_board(), to="display")
             except Exception:  # a failed push must not end the loop; the next change retries
                 log.exception("board push failed")
             time.sleep(BOARD_INTERVAL)
@@ -82,8 +91,9 @@ def _token_of(ticket):
 def init_app(app):
     socketio.init_app(
         app,
-        async_mode="threading",
+        async_mode="gevent" if app.config["SERVE_WORKER_CLASS"] == "gevent" else "threading",
         message_queue=app.config.get("MESSAGE_QUEUE"),
+        channel=app.config["MESSAGE_QUEUE_CHANNEL"],
         cors_allowed_origins=app.config.get("SOCKET_ORIGINS") or None,
         ping_interval=10,
         ping_timeout=10,
@@ -138,7 +148,93 @@ def init_app(app):
         )
 
     signals.print_changed.connect(on_print, sender=app, weak=False)
+    _connect_ratings(app)
+    _connect_help(app)
+    _connect_holds(app)
     _register_handlers()
+
+
+# --- one officer per counter ----------------------------------
+
+
+def _connect_holds(app):
+    """counter_hold to the counter's pages: the page that lost its hold (lost_page is its id)
+    goes back to the counter picker; a page waiting for the counter may take it."""
+
+    def on_hold(sender, counter, holder, previous, previous_page, taken_over):
+        socketio.emit(
+            "counter_hold",
+            {
+                "counter": counter,
+                "holder": holder,
+                "previous": previous,
+                "lost_page": previous_page,
+                "taken_over": taken_over,
+            },
+            to=f"counter:{counter}",
+        )
+
+    signals.counter_hold_changed.connect(on_hold, sender=app, weak=False)
+
+
+# --- help requests -----------------------------------------
+
+
+def _connect_help(app):
+    """help_requested to staff and every counter room, help_acknowledged to staff and displays
+    (the kiosk is a display-class client). A client in several rooms gets an event once."""
+
+    def on_requested(sender, request):
+        rooms = ["staff"] + [f"counter:{c['number']}" for c in counters_list()]
+        socketio.emit("help_requested", request, to=rooms)
+
+    def on_acknowledged(sender, request):
+        socketio.emit("help_acknowledged", request, to=["staff", "display"])
+
+    signals.help_requested.connect(on_requested, sender=app, weak=False)
+    signals.help_acknowledged.connect(on_acknowledged, sender=app, weak=False)
+
+
+# --- ratings: rooms rate:<n> hold the counter-side rating tablets ----------
+
+
+def _connect_ratings(app):
+    from qms.ratings.queries import prompt_from_ticket
+
+    def on_done(sender, ticket, action=None, **_):
+        # a served ticket wakes its counter's tablet; it shows the code and takes one tap
+        if action == "done" and ticket.get("counter") is not None:
+            socketio.emit("rating_open", prompt_from_ticket(ticket), to=f"rate:{ticket['counter']}")
+
+    def on_rated(sender, rating):
+        if rating["counter"] is not None:
+            socketio.emit(
+                "rated",
+                {"ticket": rating["ticket"], "score": rating["score"]},
+                to=f"rate:{rating['counter']}",
+            )
+        socketio.emit("rating", rating, to="staff")  # the live dashboard
+
+    signals.ticket_changed.connect(on_done, sender=app, weak=False)
+    signals.ticket_rated.connect(on_rated, sender=app, weak=False)
+
+
+def _join_rating(data):
+    """A rating tablet (device account) joins its counter's room; staff cannot (they may not rate)."""
+    from qms.ratings.queries import pending_for_counter
+    from qms.roles import DEVICES
+
+    try:
+        user = current_user()
+    except Exception:
+        user = None
+    if user is None or not may(user["role"], DEVICES):
+        return {"error": {"code": "device_required", "message": "Cần tài khoản thiết bị."}}
+    number = (data or {}).get("counter") if isinstance(data, dict) else None
+    if not isinstance(number, int) or get_counter(number) is None:
+        return {"error": {"code": "unknown_counter", "message": "Không có quầy này."}}
+    join_room(f"rate:{number}")
+    return {"counter": number, "pending": pending_for_counter(number)}
 
 
 def _staff_user():
@@ -166,7 +262,7 @@ def _register_handlers():
         join_room("display")
         if session.get("user_id") and _staff_user():
             join_room("staff")
-        emit("board", board())
+        emit("board", cached_board())
 
     @socketio.on("track")
     def on_track(data):
@@ -194,6 +290,8 @@ def _register_handlers():
         join_room(f"counter:{number}")
         join_room("staff")
         return {"counter": get_counter(number), "waiting": counter_queue(number)}
+
+    socketio.on("join_rating")(_join_rating)  # ratings
 
     @socketio.on_error_default
     def on_error(exc):

@@ -13,6 +13,10 @@ COUNTER_STAFF = (OFFICER, LEADER, IT)  # work a counter, report incidents, repri
 LEADERSHIP = (LEADER,)  # switch modes, close incidents, read reports
 TECHNICAL = (IT, LEADER)  # test printers, look after devices
 DEVICES = (DEVICE,)
+# --- paper dossiers (Decree 13/2023/NĐ-CP): who sees a citizen's name and phone -------------
+PERSONAL_DATA = (OFFICER, LEADER)  # receive, enter, return, call back; IT sees codes and counts
+SUPPORT_TEAM = (OFFICER, LEADER)  # the Tổ hỗ trợ: ticks the assisted-service steps
+INCIDENT_ALERTED = (IT, LEADER)  # see and hear a newly reported incident on any staff page
 
 
 def may(role, allowed=()):

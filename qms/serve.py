@@ -26,8 +26,11 @@ def start(app):
     """Start every registered loop; report whether the previous run ended uncleanly."""
     marker = _marker(app)
     unclean = marker.exists()
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.write_text(str(os.getpid()))
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(str(os.getpid()))
+    except OSError as exc:  # a full disk must not stop the server: it serves and says why
+        log.error("cannot write %s (%s): serving anyway; /api/v1/health says why", marker, exc)
     stop = threading.Event()
     get_state(app).stop_event = stop
     with app.app_context():
@@ -88,7 +91,7 @@ def lan_addresses():
     return sorted({info[4][0] for info in infos if not info[4][0].startswith("127.")})
 
 
-def run(host, port, threads, factory, config_overrides=None):
+def run(host, port, threads, factory, config_overrides=None, workers=1, worker_class="gthread"):
     """Serve the app that factory(config) builds, in a gunicorn worker, with its loops."""
 
     def worker_exit(server, worker):
@@ -111,9 +114,12 @@ def run(host, port, threads, factory, config_overrides=None):
 
     options = {
         "bind": f"{host}:{port}",
-        "workers": 1,  # one process: background loops and Socket.IO rooms live in one place
-        "worker_class": "gthread",
+        # one process by default; several share rooms through Redis and loops through leases
+        "workers": workers,
+        "worker_class": worker_class,
         "threads": threads,
+        # gevent: greenlets per process; gthread: open connections (idle keep-alive ones too)
+        "worker_connections": threads if worker_class == "gevent" else max(1000, 2 * threads),
         "timeout": 60,
         "graceful_timeout": 10,
         "keepalive": 30,

@@ -26,3 +26,25 @@ fallback_status = _signals.signal(
     "fallback-status"
 )  # status (dict): primary up/down, takeover asked
 app_started = _signals.signal("app-started")  # unclean (bool): previous run did not stop cleanly
+# --- paper dossiers and the centre-wide pause -----------------------------------
+# paused (bool), reason, user: after a pause/resume of reception commits (centre feature)
+reception_changed = _signals.signal("reception-changed")
+# dossier (dict, no personal data: id, code, status, procedure, incident, is_drill), action
+paper_dossier_changed = _signals.signal("paper-dossier-changed")
+# ratings: sent after a rating commits
+ticket_rated = _signals.signal("ticket-rated")  # rating (dict: ratings.queries.rating_dict)
+# --- staff accounts and the centre's set-up ------------------------
+# username, full_name, until (iso), attempts: an account just locked after wrong passwords
+account_locked = _signals.signal("account-locked")
+# --- help requests: request (dict: help.queries.help_dict) ------------
+help_requested = _signals.signal("help-requested")  # a kiosk's help button, sent after commit
+help_acknowledged = _signals.signal("help-acknowledged")  # an officer is on the way
+# --- one officer per counter -------------------------------------------
+# counter (number), holder and previous (queue.queries.hold_dict or None), previous_page (the
+# page id that lost the hold, or None), taken_over (bool): after a hold changes hands or ends
+counter_hold_changed = _signals.signal("counter-hold-changed")
+
+
+def all_signals():
+    """{name: signal} of every signal above (qms/cache.py listens to all that change state)."""
+    return dict(_signals)

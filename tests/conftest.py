@@ -12,6 +12,9 @@ import pytest
 
 from tests.forms import Login, login_through_form
 
+# the page tests' fixtures (one chromium per run, a live server, screenshots), for every folder
+pytest_plugins = ["tests.browser"]
+
 
 def pytest_addoption(parser):
     parser.addoption(
@@ -125,6 +128,8 @@ def app(database_url, data_dir, db_backend, app_config):
         "DATA_DIR": str(data_dir),
         "DATABASE_URL": database_url,
         "KIOSK_RATE_LIMIT": "10000/1",
+        "ADDRESS_RATE_LIMIT": "10000/1",
+        "ISSUE_CEILING_PER_MINUTE": 0,
         "LOGIN_RATE_LIMIT": "10000/1",
         "PUBLIC_BASE_URL": "http://qms.test",
     }

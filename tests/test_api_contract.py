@@ -242,10 +242,10 @@ def test_counters_list(client):
     assert counters[0]["current"] is None
 
 
-def test_kiosk_rate_limit(app, client):
+def test_issuing_rate_limit_per_client_address(app, client):
     from qms.ratelimit import SlidingWindowLimiter
 
-    app.extensions["qms"].kiosk_limiter = SlidingWindowLimiter("3/60")
+    app.extensions["qms"].address_limiter = SlidingWindowLimiter("3/60")
     codes = [
         client.post("/api/v1/tickets", json={"service": "A", "kiosk": "k1"}).status_code
         for _ in range(5)
@@ -254,8 +254,10 @@ def test_kiosk_rate_limit(app, client):
     limited = client.post("/api/v1/tickets", json={"service": "A", "kiosk": "k1"})
     assert limited.get_json()["error"]["code"] == "rate_limited"
     assert int(limited.headers["Retry-After"]) >= 1
-    # another kiosk is not affected
-    assert client.post("/api/v1/tickets", json={"service": "A", "kiosk": "k2"}).status_code == 201
+    # another address (another kiosk PC) is not affected
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.0.0.7"
+    assert other.post("/api/v1/tickets", json={"service": "A", "kiosk": "k2"}).status_code == 201
 
 
 def test_device_account_is_not_staff(client, create_user, issue):
@@ -282,6 +284,9 @@ def test_admin_sets_up_services_counters_and_categories(client, admin_user, offi
         "name_en": "Justice",
         "active": True,
         "waiting": 0,
+        "description": "",  # the kiosk's line and the daily cap
+        "daily_cap": None,
+        "position": 0,
     }
     assert (
         client.put("/api/v1/services/K", json={"name": "X"}, headers=officer["headers"]).status_code

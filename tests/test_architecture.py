@@ -12,7 +12,21 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("qms", "printer_drivers", "print_agent", "speech", "hardware")
 LIBRARIES = ("printer_drivers", "print_agent", "speech", "hardware")
-FEATURES = ("auth", "queue", "fallback", "devices", "incidents", "reports")
+FEATURES = (
+    "auth",  # staff accounts, passwords, sessions, tokens, lockout
+    "queue",  # services, counters, tickets, issuing limits
+    "fallback",  # standing in for QMS 1.2
+    "devices",  # printers, kiosks' agents, button boxes, LED boards, rating pads, health
+    "incidents",  # the contingency plan as a tool, drills
+    "reports",  # queue figures
+    "ratings",  # citizens' satisfaction
+    "centre",  # calendar, reception pause, the centre's settings, the audit of set-up
+    "paper",  # paper dossiers, assisted service
+    "help",  # the kiosk's help button
+    "media",  # the TV's guidance videos and images
+    "federation",  # a centre's outbox to the province
+    "province",  # the province's view of every centre
+)
 # the outer ring: they assemble the app or face the outside, and nothing below imports them
 EDGE = (
     "qms",  # the app factory itself
@@ -31,6 +45,22 @@ ALLOWED = {
     ("fallback", "auth"): "outages and adoptions name who acted",
     ("incidents", "auth"): "the incident book names who acted",
     ("reports", "queue"): "figures are counted over tickets",
+    ("ratings", "queue"): "a rating is of a served ticket",
+    ("ratings", "auth"): "an officer may not rate in the citizen's place: the API asks who calls",
+    ("reports", "ratings"): "satisfaction figures count the ratings",
+    ("reports", "incidents"): "the report gives incidents and minutes of disruption",
+    ("reports", "auth"): "rows by officer name the officer",
+    ("centre", "auth"): "the audit log names who changed what",
+    ("queue", "auth"): "a staff override of closed/cap/pause names who issued",
+    ("paper", "queue"): "a dossier names the ticket it came from; its QR uses the public base URL",
+    ("paper", "incidents"): "a dossier names the incident that caused it",
+    ("paper", "auth"): "the register names who received, entered and returned a dossier",
+    ("paper", "devices"): "the appointment slip prints through the print job path",
+    ("devices", "ratings"): "a rating pad's press rates the ticket its counter finished last",
+    ("devices", "auth"): "a device account is bound to its kiosk or counter; the admin lists them",
+    ("federation", "queue"): "the queue snapshot sent to the province: waiting, counters open",
+    ("federation", "reports"): "the day's figures sent to the province are the queue report's",
+    ("federation", "ratings"): "the day's satisfaction counts name the centre's rating scale",
 }
 
 

@@ -1,6 +1,9 @@
 """The `qms` CLI through app.test_cli_runner()."""
 
+import io
 import sqlite3
+import stat
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -83,7 +86,7 @@ def test_user_add_duplicate(app, runner):
         args=["user", "add", "lan", "--role", "officer", "--password", "secret-pass-1"]
     )
     assert again.exit_code != 0
-    assert "đã tồn tại" in again.output
+    assert "đã có người dùng" in again.output
 
 
 def test_passwd_changes_password(app, runner, create_user):
@@ -96,20 +99,86 @@ def test_passwd_changes_password(app, runner, create_user):
     assert authenticate("tam", "brand-new-pass-9")
 
 
-def test_backup_is_a_consistent_copy(app, runner, issue, tmp_path, db_backend):
+def test_backup_archive_restores_database_attachments_key_and_voice(
+    app, runner, issue, tmp_path, db_backend, client, officer
+):
     if db_backend != "sqlite":
-        pytest.skip("online backup is for the embedded SQLite database")
+        pytest.skip("the archive's database copy is for the embedded SQLite database")
+    from qms import create_app
+
+    data_dir = Path(app.config["DATA_DIR"])
     issue("A")
     issue("B")
-    target = tmp_path / "backups" / "qms-backup.sqlite3"
+    incident = client.post(
+        "/api/v1/incidents",
+        json={"type": "2.1", "description": "Máy in kẹt giấy"},
+        headers=officer["headers"],
+    ).get_json()
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    upload = client.post(
+        f"/api/v1/incidents/{incident['id']}/attachments",
+        data={"file": (io.BytesIO(png), "man-hinh.png")},
+        headers=officer["headers"],
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 201, upload.get_json()
+    (data_dir / "speech").mkdir(exist_ok=True)
+    (data_dir / "speech" / "chime.wav").write_bytes(b"RIFF-own-voice")
+
+    target = tmp_path / "backups" / "qms-backup.tar.gz"
     result = runner.invoke(args=["backup", str(target)])
     assert result.exit_code == 0, result.output
-    con = sqlite3.connect(target)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+    # a new, empty machine: restore, then the app finds everything where it was
+    fresh_dir = tmp_path / "restored"
+    fresh = create_app({"DATA_DIR": str(fresh_dir), "TESTING": True})
+    with fresh.app_context():  # the test's own app context must not answer for it
+        restored = fresh.test_cli_runner().invoke(args=["restore", str(target)])
+    assert restored.exit_code == 0, restored.output
+    fresh.extensions["qms"].board.close()
+    fresh.extensions["qms"].db.dispose()
+    again = create_app({"DATA_DIR": str(fresh_dir), "TESTING": True})
+    assert again.config["SECRET_KEY"] == app.config["SECRET_KEY"]
+    assert (fresh_dir / "speech" / "chime.wav").read_bytes() == b"RIFF-own-voice"
+    con = sqlite3.connect(fresh_dir / "qms.sqlite3")
     try:
         codes = sorted(row[0] for row in con.execute("SELECT code FROM tickets"))
     finally:
         con.close()
     assert codes == ["A001", "B001"]
+    token = officer["headers"]
+    with again.app_context():
+        served = again.test_client().get(
+            f"/api/v1/incidents/{incident['id']}/attachments/{upload.get_json()['id']}",
+            headers=token,
+        )
+        body = served.data
+        served.close()  # the attachment is streamed from its file
+    assert (served.status_code, body) == (200, png)
+    again.extensions["qms"].board.close()
+    again.extensions["qms"].db.dispose()
+
+
+def test_restore_refuses_a_damaged_archive_and_an_existing_database(app, runner, tmp_path):
+    target = tmp_path / "b.tar.gz"
+    assert runner.invoke(args=["backup", str(target)]).exit_code == 0
+    refused = runner.invoke(args=["restore", str(target)])  # the app's own database exists
+    assert refused.exit_code == 1
+    assert "--force" in refused.output
+    damaged = tmp_path / "damaged.tar.gz"
+    damaged.write_bytes(target.read_bytes()[:-200])
+    broken = runner.invoke(args=["restore", "--force", str(damaged)])
+    assert broken.exit_code == 1
+    assert "hỏng" in broken.output and "Traceback" not in broken.output
+
+
+@pytest.mark.parametrize("path", ["/proc/version", "/proc/nonexistent/x.tar.gz"])
+def test_backup_to_an_unwritable_place_says_why(runner, path):
+    result = runner.invoke(args=["backup", path])
+    assert result.exit_code == 1
+    assert "Không sao lưu được" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
 FAKE_TTS = """

@@ -1,4 +1,5 @@
-"""Staff accounts: users with roles, passwords, bearer tokens and browser sessions."""
+"""Staff accounts: users with roles and titles, passwords (policy, one-time, lockout),
+server-side browser sessions and bearer tokens."""
 
 
 def init_app(app):

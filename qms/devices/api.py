@@ -10,7 +10,7 @@ from qms.roles import COUNTER_STAFF, DEVICES, TECHNICAL
 from qms.web.routes import api_route
 
 from . import queries
-from .operations import agent, reprint
+from .operations import agent, binding, reprint
 
 REPRINT_BODY = {
     "type": "object",
@@ -95,12 +95,12 @@ def reprint_ticket(ticket_id, data):
 
 
 @api_route(
-    "/devices",
+    "/devices/printers",
     summary="Printers and print agents: state, queue depth, last error",
     roles=(),
     tag="printing",
 )
-def list_devices():
+def list_printers():
     return queries.devices_overview()
 
 
@@ -126,6 +126,7 @@ def test_print(data):
     tag="agents",
 )
 def agent_hello(kiosk, data):
+    binding.require_kiosk(g.user, kiosk)
     return agent.agent_hello(kiosk, g.user, data)
 
 
@@ -138,6 +139,7 @@ def agent_hello(kiosk, data):
     responses={204: "no job within the wait"},
 )
 def agent_next_job(kiosk):
+    binding.require_kiosk(g.user, kiosk)
     raw = request.args.get("wait", "20")
     try:
         wait = int(raw)
@@ -161,6 +163,7 @@ def agent_next_job(kiosk):
     responses={404: "unknown job", 409: "stale claim (the job was handed out again)"},
 )
 def agent_ack_job(kiosk, job_id, data):
+    binding.require_kiosk(g.user, kiosk)
     return agent.ack_agent_job(
         kiosk,
         job_id,

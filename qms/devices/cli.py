@@ -110,6 +110,88 @@ def print_test_command(printer, png, profile):
         raise click.ClickException(f"{type(exc).__name__}: {exc}") from None
 
 
+@click.command("counter-agent")
+@click.option("--server", required=True, help="Server base URL, e.g. http://192.168.1.10:8080")
+@click.option("--counter", required=True, type=click.IntRange(1, 999), help="This PC's counter.")
+@click.option(
+    "--token", default=None, envvar="QMS_AGENT_TOKEN", help="Bearer token of a device account."
+)
+@click.option(
+    "--username", default=None, envvar="QMS_AGENT_USERNAME", help="Device account (role device)."
+)
+@click.option("--password", default=None, envvar="QMS_AGENT_PASSWORD", help="Its password.")
+@click.option(
+    "--journal",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Press journal (default ~/.local/state/qms-counter-agent/counter-N.journal).",
+)
+@click.option(
+    "--max-age",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(1, 120),
+    help="Seconds a press may wait for the server before it is dropped (never called late).",
+)
+@click.option(
+    "--heartbeat",
+    default=15.0,
+    show_default=True,
+    type=click.FloatRange(0.5, 300),
+    help="Seconds between reports of the devices' states.",
+)
+def counter_agent_command(server, counter, token, username, password, journal, max_age, heartbeat):
+    """Run this counter PC's call buttons, LED board and rating pad (registered in /admin/devices)."""
+    from print_agent.counter import CounterAgent
+
+    if not token and not (username and password):
+        raise click.UsageError("give --token, or --username and --password of a device account")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    agent = CounterAgent(
+        server,
+        counter,
+        token=token,
+        username=username,
+        password=password,
+        journal=journal,
+        max_age=max_age,
+        heartbeat=heartbeat,
+    )
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    click.echo(f"Counter agent for counter {counter}: {server}", err=True)
+    agent.run(stop)
+
+
+@click.group("devices")
+def devices_group():
+    """Counter devices and device accounts."""
+
+
+@devices_group.command("bind")
+@click.argument("username")
+@click.option("--kiosk", default=None, help="The kiosk id this account prints for.")
+@click.option("--counter", default=None, type=int, help="The counter this account acts for.")
+@with_appcontext
+def bind_command(username, kiosk, counter):
+    """Bind a device account to one kiosk or one counter (it may act for nothing else)."""
+    from qms.devices.operations import binding
+    from qms.errors import QmsError
+
+    user_id = binding.user_id_by_name(username)
+    if user_id is None:
+        raise click.ClickException(f"no account {username!r}")
+    try:
+        result = binding.bind_account(user_id, kiosk, counter)
+    except QmsError as exc:
+        raise click.ClickException(exc.message) from None
+    what = f"kiosk {result['kiosk']}" if result["kiosk"] else f"counter {result['counter']}"
+    click.echo(f"{username} is bound to {what}")
+
+
 def init_app(app):
     app.cli.add_command(agent_command)
+    app.cli.add_command(counter_agent_command)
+    app.cli.add_command(devices_group)
     app.cli.add_command(print_test_command)

@@ -3,12 +3,14 @@
 from flask import current_app
 from sqlalchemy import func, select
 
+from qms.auth.models import User
 from qms.extensions import get_db
 from qms.queue import queries as queue_queries
 from qms.queue.models import Ticket
+from qms.roles import DEVICE
 from qms.timeutil import iso, utcnow
 
-from .models import OPEN_JOB_STATUSES, DeviceState, PrintJob
+from .models import OPEN_JOB_STATUSES, CounterDevice, DeviceAccount, DeviceState, PrintJob
 from .runtime import LOCAL, LOCAL_DEVICE
 
 MESSAGES = {
@@ -211,3 +213,115 @@ def ticket_id_by_code(code, day=None):
             .order_by(Ticket.id.desc())
             .limit(1)
         )
+
+
+# --- counter devices, device accounts, the health of every device -------------------------
+
+PUBLIC_KINDS = ("printer", "kiosk", "display", "counter", "button", "led", "rating_pad")
+
+
+def counter_device_dict(device):
+    """The one shape of a registered counter device."""
+    return {
+        "id": device.id,
+        "kind": device.kind,
+        "name": device.name,
+        "counter": device.counter,
+        "host": device.host,
+        "url": device.url,
+        "framing": device.framing,
+        "keymap": device.keymap or {},
+        "active": device.is_active,
+    }
+
+
+def counter_devices(counter=None, host=None):
+    with get_db().read() as s:
+        stmt = select(CounterDevice).order_by(
+            CounterDevice.counter, CounterDevice.kind, CounterDevice.name
+        )
+        if counter is not None:
+            stmt = stmt.where(CounterDevice.counter == counter)
+        if host is not None:
+            stmt = stmt.where(CounterDevice.host == host)
+        return [counter_device_dict(d) for d in s.scalars(stmt)]
+
+
+def public_state(row):
+    """A DeviceState → online | offline | fault, as GET /devices says it."""
+    if row is None:
+        return "offline"
+    if row.state == "ok":
+        return "online"
+    if row.state == "failed":
+        return "offline" if row.kind == "offline" else "fault"
+    return "fault" if row.kind == "no_status" else "offline"
+
+
+def health_dict(device_id, kind, name, counter, row):
+    """The one shape of a device in GET /devices: id, kind, name, counter, state, last_seen."""
+    return {
+        "id": device_id,
+        "kind": kind,
+        "name": name,
+        "counter": counter,
+        "state": public_state(row),
+        "last_seen": iso(row.last_seen_dt) if row else None,
+        "detail": (row.message or "") if row else "",
+        "since": iso(row.since_dt) if row else None,
+    }
+
+
+def devices_health(include_internal=False):
+    """Every device the centre depends on, printers first, then by kind and name."""
+    with get_db().read() as s:
+        rows = {r.device: r for r in s.scalars(select(DeviceState))}
+        registered = s.scalars(select(CounterDevice).where(CounterDevice.is_active.is_(True))).all()
+        known = {f"{d.kind}:{d.name}": d for d in registered}
+    if current_app.config.get("PRINTER") and LOCAL_DEVICE not in rows:
+        rows[LOCAL_DEVICE] = None
+    out = []
+    for device, row in rows.items():
+        kind, _, ident = device.partition(":")
+        if device in known:
+            continue
+        if kind == "printer":
+            name = "Máy in máy chủ" if ident == "local" else f"Máy in ki-ốt {ident}"
+            out.append(health_dict(device, "printer", name, None, row))
+        elif kind in ("kiosk", "display"):
+            out.append(health_dict(device, kind, ident, None, row))
+        elif kind == "counter":
+            number = int(ident) if ident.isdigit() else None
+            out.append(health_dict(device, "counter", f"Quầy {ident}", number, row))
+        elif kind in ("button", "rating_pad", "led"):
+            number = ident.rsplit("-", 1)[-1]
+            number = int(number) if number.isdigit() else None
+            out.append(health_dict(device, kind, ident, number, row))
+        elif include_internal and kind in ("mqtt", "agent"):
+            out.append(health_dict(device, kind, ident, None, row))
+    for device, d in known.items():
+        out.append(health_dict(device, d.kind, d.name, d.counter, rows.get(device)))
+    order = {k: i for i, k in enumerate((*PUBLIC_KINDS, "mqtt", "agent"))}
+    out.sort(key=lambda d: (order.get(d["kind"], 99), d["counter"] or 0, d["name"]))
+    return out
+
+
+def device_accounts():
+    """Every device account and what it is bound to (None: unbound, it can act for nothing)."""
+    with get_db().read() as s:
+        users = s.execute(
+            select(User.id, User.username, User.is_active)
+            .where(User.role == DEVICE)
+            .order_by(User.username)
+        ).all()
+        bound = {row.user_id: row for row in s.scalars(select(DeviceAccount))}
+    return [
+        {
+            "user_id": uid,
+            "username": username,
+            "active": active,
+            "kiosk": bound[uid].kiosk if uid in bound else None,
+            "counter": bound[uid].counter if uid in bound else None,
+        }
+        for uid, username, active in users
+    ]

@@ -36,6 +36,7 @@ class Runtime:
         self.changed = threading.Condition()
         self.version = 0  # bumped whenever a job becomes available
         self.local_wake = threading.Event()
+        self.hub = None  # qms.devices.hub.Hub: counter boards, agents' long polls
 
     def notify(self, target=None):
         with self.changed:

@@ -75,7 +75,11 @@ def fallback_adopt(data):
 
 
 @api_route(
-    "/fallback/adoptions", summary="Adopted number ranges, newest first", roles=(), tag="fallback"
+    "/fallback/adoptions",
+    summary="Adopted number ranges, newest first",
+    roles=(),
+    tag="fallback",
+    many=True,
 )
 def fallback_adoptions():
     return queries.adoptions_list()
@@ -86,6 +90,7 @@ def fallback_adoptions():
     summary="Outages of the primary QMS, newest first",
     roles=(),
     tag="fallback",
+    many=True,
 )
 def fallback_outages():
     return queries.outages_list()

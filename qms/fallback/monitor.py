@@ -50,19 +50,19 @@ def probe(url, timeout=3.0, expect="2xx", kind="auto"):
             with socket.create_connection((parts.hostname, port), timeout=timeout):
                 return True, None
         except TimeoutError:
-            return False, f"tcp {parts.hostname}:{port}: timeout"
-        except OSError as exc:
-            return False, f"tcp {parts.hostname}:{port}: {exc.strerror or exc}"[:300]
+            return False, f"tcp {parts.hostname}:{port}: không phản hồi sau {timeout:g} giây"
+        except OSError:
+            return False, f"tcp {parts.hostname}:{port}: không kết nối được"
     session = requests.Session()
     session.trust_env = False  # a proxy from the environment must not stand between us and the LAN
     try:
         response = session.get(url, timeout=timeout, allow_redirects=False)
     except requests.Timeout:
-        return False, f"không phản hồi sau {timeout:g} s / timeout"
+        return False, f"không phản hồi sau {timeout:g} giây"
     except requests.ConnectionError:
-        return False, "không kết nối được / cannot connect"
+        return False, "không kết nối được"
     except requests.RequestException as exc:
-        return False, f"{type(exc).__name__}: {exc}"[:300]
+        return False, f"lỗi kết nối ({type(exc).__name__})"
     finally:
         session.close()
     if expected_status(expect)(response.status_code):

@@ -153,8 +153,7 @@ def finish_draining():
         change = _switch_in(
             s,
             "standby",
-            "Đã phục vụ hết số dự phòng, trả lại hệ thống chính. "
-            "Local queue empty: handed back to the primary.",
+            "Đã phục vụ hết số dự phòng, trả lại hệ thống chính.",
             None,
             True,
         )
@@ -238,9 +237,9 @@ def record_probe(ok, error=None, now=None):
 
 def on_primary_down(error=""):
     """Takeover (TAKEOVER=auto) or a pending request for leadership (TAKEOVER=ask)."""
-    reason = "Hệ thống QMS 1.2 không phản hồi. Primary QMS not responding" + (
-        f" ({error})" if error else ""
-    )
+    # the reason goes into the outage record and the incident book sent to the province:
+    # Vietnamese only (the probe's error text is Vietnamese too, see monitor.probe)
+    reason = "Hệ thống QMS 1.2 không phản hồi" + (f" ({error})" if error else "") + "."
     with get_db().read() as s:
         mode = current_mode(s)["mode"]
     if mode not in ("standby", "draining"):
@@ -259,7 +258,7 @@ def on_primary_up():
     if mode == "fallback":
         switch_mode(
             "draining",
-            "Hệ thống QMS 1.2 hoạt động trở lại. Primary QMS is back.",
+            "Hệ thống QMS 1.2 hoạt động trở lại.",
             automatic=True,
         )
         finish_draining()
@@ -277,7 +276,7 @@ def request_takeover(reason):
         status={
             "event": "takeover_requested",
             "message": "Hệ thống QMS 1.2 không phản hồi: cần lãnh đạo quyết định chuyển sang "
-            "chế độ dự phòng tại /admin/fallback. Primary QMS down: takeover awaits leadership.",
+            "chế độ dự phòng tại /admin/fallback.",
             **request,
         },
     )

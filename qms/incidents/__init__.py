@@ -11,6 +11,7 @@ def init_app(app):
 
     from qms.incidents import (
         api,  # noqa: F401  (registers the /api/v1 routes)
+        api_drills,  # noqa: F401  (idem: drills and their reports)
         api_reports,  # noqa: F401  (idem: export, quarterly report, proposals)
         cli,
         files,

@@ -75,7 +75,10 @@ TYPE_FIELDS = {
     "symptoms": {"type": ["string", "null"], "maxLength": 2000},
     "steps": {"type": ["array", "null"], "description": "ordered handling steps"},
     "responsible": {"type": ["string", "null"], "maxLength": 2000},
-    "contacts": {"type": ["array", "null"]},
+    "contacts": {
+        "type": ["array", "null"],
+        "description": 'who to call: [{"name", "phone"}] or lines "name | phone"',
+    },
     "active": {"type": ["boolean", "null"]},
     "position": {"type": ["integer", "null"], "minimum": 0, "maximum": 1000},
 }
@@ -104,7 +107,9 @@ def _type_data(data):
 # --- catalogue --------------------------------------------------------------------------------
 
 
-@api_route("/incident-types", summary="The contingency plan's incident types", roles=(), tag=TAG)
+@api_route(
+    "/incident-types", summary="The contingency plan's incident types", roles=(), tag=TAG, many=True
+)
 def incident_types_list():
     return queries.incident_types(active_only=request.args.get("active") == "1")
 
@@ -145,6 +150,7 @@ def incident_type_update(code, data):
     roles=(),
     query=LIST_QUERY,
     tag=TAG,
+    many=True,
 )
 def incidents_list():
     return queries.list_incidents(**parse_list_args(request.args))
@@ -212,8 +218,9 @@ def incident_note(incident_id, data):
 @api_route(
     "/incidents/<int:incident_id>/escalate",
     ["POST"],
-    summary="Escalate: to whom, how (phone, zalo, email, in_person…), when",
-    roles=TECHNICAL,
+    summary="Escalate: to whom, how (phone, zalo, email, in_person…), when (any staff: the "
+    "plan lets an officer or leadership escalate)",
+    roles=(),
     body=ESCALATE_BODY,
     tag=TAG,
 )

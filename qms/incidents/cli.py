@@ -3,6 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
+from qms.drill import drill_command
 from qms.incidents.operations.catalogue import ensure_seeded
 
 
@@ -21,3 +22,4 @@ def seed_command():
 
 def init_app(app):
     app.cli.add_command(incidents_group)
+    app.cli.add_command(drill_command)  # the plan's drill, against a live server

@@ -102,3 +102,26 @@ class IncidentQuarterNote(Base):
     number: Mapped[str] = mapped_column(String(40), default="")  # "Số: …/BC-TTPVHCC"
     updated_dt: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+
+class IncidentDrill(Base):
+    """A drill (diễn tập) the plan requires, run by `qms drill` against the live server.
+
+    While one runs, the automatic incidents it provokes are marked is_drill; when it ends, its
+    report (the steps the drill went through, each with its outcome) is stored here and the
+    quarterly report lists it apart from real incidents."""
+
+    __tablename__ = "incident_drills"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(12), default="running")  # running | finished
+    outcome: Mapped[str] = mapped_column(String(12), default="")  # "" | passed | failed
+    title: Mapped[str] = mapped_column(String(200), default="")
+    started_dt: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    finished_dt: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # [{"name", "ok": bool|None (skipped), "detail", "seconds"}] as the drill reported them
+    steps: Mapped[list] = mapped_column(JSON, default=list)
+    # {"incidents": [ids], "dossiers": [codes]}: what the drill created, all marked as drill
+    created: Mapped[dict] = mapped_column(JSON, default=dict)
+    summary: Mapped[str] = mapped_column(Text, default="")

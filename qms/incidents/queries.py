@@ -10,12 +10,14 @@ from sqlalchemy import select
 from qms.auth.models import User
 from qms.errors import NotFound
 from qms.extensions import get_db
+from qms.incidents.contacts import contact_dict
 from qms.incidents.files import root
 from qms.incidents.models import (
     OPEN_STATUSES,
     STATUSES,
     Incident,
     IncidentAttachment,
+    IncidentDrill,
     IncidentEvent,
     IncidentQuarterNote,
     IncidentType,
@@ -46,7 +48,7 @@ def type_dict(item):
         "symptoms": item.symptoms,
         "steps": list(item.steps or []),
         "responsible": item.responsible,
-        "contacts": list(item.contacts or []),
+        "contacts": [contact_dict(c) for c in item.contacts or []],
         "position": item.position,
         "active": item.is_active,
     }
@@ -164,6 +166,43 @@ def attachment_dict(item):
         "uploaded_at": iso(item.uploaded_dt),
         "url": f"/api/v1/incidents/{item.incident_id}/attachments/{item.id}",
     }
+
+
+def drill_dict(drill):
+    """A drill and its report (the steps `qms drill` went through)."""
+    steps = list(drill.steps or [])
+    return {
+        "id": drill.id,
+        "title": drill.title,
+        "status": drill.status,
+        "outcome": drill.outcome or None,
+        "started_at": iso(drill.started_dt),
+        "finished_at": iso(drill.finished_dt),
+        "minutes": minutes_between(drill.started_dt, drill.finished_dt),
+        "steps": steps,
+        "steps_passed": sum(1 for step in steps if step.get("ok") is True),
+        "steps_failed": sum(1 for step in steps if step.get("ok") is False),
+        "steps_skipped": sum(1 for step in steps if step.get("ok") is None),
+        "created": dict(drill.created or {}),
+        "summary": drill.summary,
+    }
+
+
+def drills_between(start, end):
+    """Drills started in [start, end) (UTC), oldest first."""
+    with get_db().read() as s:
+        items = s.scalars(
+            select(IncidentDrill)
+            .where(IncidentDrill.started_dt >= start, IncidentDrill.started_dt < end)
+            .order_by(IncidentDrill.started_dt, IncidentDrill.id)
+        )
+        return [drill_dict(d) for d in items]
+
+
+def get_drill(drill_id):
+    with get_db().read() as s:
+        drill = s.get(IncidentDrill, drill_id)
+        return drill_dict(drill) if drill else None
 
 
 # --- the catalogue ------------------------------------------------------------------------------

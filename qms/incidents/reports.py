@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select
 
 from qms.extensions import get_db
 from qms.incidents.models import Incident, IncidentEvent, IncidentType
-from qms.incidents.queries import incidents_between, quarter_bounds, quarter_note
+from qms.incidents.queries import drills_between, incidents_between, quarter_bounds, quarter_note
 from qms.models import utcnow
 from qms.timeutil import utc_from_local_date
 
@@ -40,6 +40,16 @@ def fmt_minutes(minutes):
 def vn_percent(share):
     """0.333 → '33,3%' (Vietnamese decimal comma)."""
     return f"{share * 100:.1f}".replace(".", ",").replace(",0", "") + "%"
+
+
+def local_datetime(iso_text):
+    """'2026-11-22T08:30:00+07:00' → naive 2026-11-22 08:30 (a date cell in the workbook)."""
+    if not iso_text:
+        return None
+    return datetime.fromisoformat(iso_text).replace(tzinfo=None, second=0)
+
+
+DATE_TIME_FORMAT = "DD/MM/YYYY HH:MM"
 
 
 def vn_time(iso_text):
@@ -169,6 +179,8 @@ def quarter_report(year, quarter):
         "is_complete": utcnow() >= end,
         "incidents": incidents,
         "drills": drill_section,
+        # the drills' own reports (`qms drill`), listed apart from real incidents
+        "drill_reports": drills_between(start, end),
         "dismissed": dismissed,
         "open_at_end": open_at_end,
         "proposals": note["proposals"],
@@ -235,13 +247,13 @@ def book_row(n, incident, notes):
     description = incident["description"]
     return [
         n,
-        vn_time(incident["occurred_at"]),
+        local_datetime(incident["occurred_at"]),
         f"{incident['type']['code']} {incident['type']['title']}",
         description,
         incident["reporter"]["name"],
         measures,
         escalations,
-        vn_time(incident["resolved_at"]),
+        local_datetime(incident["resolved_at"]),
         fmt_minutes(
             incident["duration_minutes"] if incident["resolved_at"] else incident["open_minutes"]
         )
@@ -298,6 +310,8 @@ def incident_book_xlsx(date_from, date_to):
                 vertical="top", wrap_text=True, horizontal="center" if col == 1 else "left"
             )
             cell.border = border
+            if isinstance(value, datetime):  # a real date cell: sortable, filterable
+                cell.number_format = DATE_TIME_FORMAT
             if incident["is_drill"]:
                 cell.fill = drill_fill
     ws.freeze_panes = f"A{HEADER_ROW + 1}"

@@ -18,6 +18,8 @@ def login_required(*roles):
             user = current_user()
             if user is None:
                 return redirect(url_for("login.login", next=request.full_path.rstrip("?")))
+            if user.get("must_change_password"):  # a one-time password: changed first
+                return redirect(url_for("login.password", next=request.full_path.rstrip("?")))
             if not may(user["role"], roles):
                 message = t(
                     "Tài khoản của quý vị không có quyền xem trang này.",

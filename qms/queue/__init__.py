@@ -5,9 +5,11 @@ serializers in queries.py, JSON routes in api.py.
 """
 
 import logging
+import os
 import socket
 
 log = logging.getLogger(__name__)
+LEASE_SECONDS = 15.0
 
 
 def housekeeping(app, stop):
@@ -16,21 +18,26 @@ def housekeeping(app, stop):
     from qms.queue.operations import tickets
     from qms.state import get_state
 
-    holder = f"{socket.gethostname()}:{id(app)}"
+    holder = f"{socket.gethostname()}:{os.getpid()}:{id(app)}"
     while not stop.is_set():
         try:
             with app.app_context():
-                if try_acquire_lease(get_state(app).db, "housekeeping", holder, 180):
+                # a short lease, renewed every pass: a killed holder's work moves within seconds
+                if try_acquire_lease(get_state(app).db, "housekeeping", holder, LEASE_SECONDS):
                     tickets.expire_previous_days()
         except Exception:
             log.exception("housekeeping failed")
-        stop.wait(60)
+        stop.wait(LEASE_SECONDS / 3)
 
 
 def init_app(app):
     from qms.queue import api  # noqa: F401  (registers the /api/v1 routes)
+    from qms.queue.limits import Ceiling
     from qms.ratelimit import SlidingWindowLimiter
     from qms.state import get_state
 
-    get_state(app).kiosk_limiter = SlidingWindowLimiter(app.config["KIOSK_RATE_LIMIT"])
-    get_state(app).add_loop("housekeeping", housekeeping)
+    state = get_state(app)
+    state.kiosk_limiter = SlidingWindowLimiter(app.config["KIOSK_RATE_LIMIT"])
+    state.address_limiter = SlidingWindowLimiter(app.config["ADDRESS_RATE_LIMIT"])
+    state.ceiling = Ceiling()
+    state.add_loop("housekeeping", housekeeping)

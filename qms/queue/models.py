@@ -32,6 +32,8 @@ class Service(Base):
     name_en: Mapped[str] = mapped_column(String(200), default="")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str] = mapped_column(String(200), default="")  # one line on the kiosk
+    daily_cap: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: no cap
 
 
 class Counter(Base):
@@ -41,6 +43,8 @@ class Counter(Base):
     number: Mapped[int] = mapped_column(Integer, unique=True)
     name: Mapped[str] = mapped_column(String(100))
     state: Mapped[str] = mapped_column(String(10), default="open")
+    # why the counter is paused or closed: audited, shown on the display
+    pause_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
     links: Mapped[list["CounterService"]] = relationship(
         order_by="CounterService.position", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -127,9 +131,33 @@ class Ticket(Base):
     finished_dt: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
     call_count: Mapped[int] = mapped_column(Integer, default=0)
+    # a waiting copy transferred to one counter: only it calls the copy,
+    # before its other waiting tickets
+    reserved_counter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("counters.id"), nullable=True, index=True
+    )
 
     service: Mapped[Service] = relationship(foreign_keys=[service_id], lazy="joined")
-    counter: Mapped[Counter | None] = relationship(lazy="joined")
+    counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id], lazy="joined")
+    reserved_counter: Mapped[Counter | None] = relationship(
+        foreign_keys=[reserved_counter_id], lazy="select"
+    )
+
+
+class CounterHold(Base):
+    """The officer whose page works a counter now: one at a time.
+
+    A lease the page renews; a page that is gone stops renewing and the hold lapses.
+    """
+
+    __tablename__ = "counter_holds"
+
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    user_name: Mapped[str] = mapped_column(String(120))  # as pages name the officer
+    page: Mapped[str] = mapped_column(String(40))  # the holding page's random id
+    since_dt: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    until_dt: Mapped[datetime] = mapped_column(DateTime)
 
 
 class TicketEvent(Base):

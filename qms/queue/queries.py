@@ -1,22 +1,26 @@
 """Reads of the queue: tickets as the API shows them, waiting counts, counters, the board."""
 
+import json
 from datetime import timedelta
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
+from qms import calendar as centre_calendar
 from qms.extensions import get_db
 from qms.mode import current_mode
 from qms.models import Notice
 from qms.queue.models import (
     ACTIVE_STATUSES,
     Counter,
+    CounterHold,
     CounterService,
     PriorityCategory,
     Service,
     Ticket,
     TicketEvent,
 )
+from qms.state import get_state
 from qms.timeutil import iso, local_day, utcnow
 
 
@@ -42,9 +46,17 @@ def ahead_of(s, ticket):
     """Waiting tickets of the same service that will be called before this one."""
     if ticket.status != "waiting":
         return 0
+    # issue 11 (counter): a ticket reserved for one counter queues among that counter's
+    # reserved tickets only, and reserved tickets are not ahead of anyone else
+    reserved = getattr(ticket, "reserved_counter_id", None)
+    same_queue = (
+        Ticket.reserved_counter_id == reserved
+        if reserved is not None
+        else and_(Ticket.service_id == ticket.service_id, Ticket.reserved_counter_id.is_(None))
+    )
     return s.scalar(
         select(func.count(Ticket.id)).where(
-            Ticket.service_id == ticket.service_id,
+            same_queue,
             Ticket.status == "waiting",
             Ticket.day == ticket.day,
             or_(
@@ -92,8 +104,40 @@ def open_counters_for(s, service_id):
     )
 
 
-def serialize_ticket(ticket, service, counter=None, *, ahead=0, wait=None, base_url=None):
-    """The one JSON shape of a ticket: POST /tickets, GET /tickets/<id>, boards and signals."""
+# --- C2 (kiosk): the counters a citizen goes to ------------------------------------------
+_OPEN_COUNTERS_SERVING = (
+    select(Counter.number, Counter.name)
+    .join(CounterService, CounterService.counter_id == Counter.id)
+    .where(CounterService.service_id == bindparam("service_id"), Counter.state == "open")
+    .order_by(Counter.number)
+)
+
+
+def open_counters_serving(s, service_id):
+    """Open counters that serve this service now, in counter order: where a citizen goes."""
+    rows = s.connection().execute(_OPEN_COUNTERS_SERVING, {"service_id": service_id})
+    return [{"number": number, "name": name} for number, name in rows]
+
+
+# --- end C2 ----------------------------------------------------------------------------
+
+
+def serialize_ticket(
+    ticket,
+    service,
+    counter=None,
+    *,
+    ahead=0,
+    wait=None,
+    base_url=None,
+    counters=(),
+    reserved_counter=None,
+):
+    """The one JSON shape of a ticket: POST /tickets, GET /tickets/<id>, boards and signals.
+
+    counters (C2): where a waiting citizen goes, the open counters serving the service.
+    reserved_counter: the number of the one counter a transfer sent it to.
+    """
     return {
         "id": ticket.id,
         "code": ticket.code,
@@ -112,12 +156,17 @@ def serialize_ticket(ticket, service, counter=None, *, ahead=0, wait=None, base_
         "call_count": ticket.call_count,
         "ahead": ahead,
         "estimated_wait_minutes": wait,
+        "counters": list(counters),
         "track_url": track_url(ticket.track_token, base_url),
         "kiosk": ticket.kiosk_id,
+        "reserved_counter": reserved_counter,
     }
 
 
 STAFF_ONLY_FIELDS = ("kiosk",)  # where the ticket was taken: for staff and devices
+
+
+OWNER_ONLY_FIELDS = ("track_url", "priority", "kiosk")  # the tracking link is a capability
 
 
 def citizen_view(ticket):
@@ -125,15 +174,31 @@ def citizen_view(ticket):
     return {k: v for k, v in ticket.items() if k not in STAFF_ONLY_FIELDS}
 
 
+def public_view(ticket):
+    """The ticket as anyone guessing its id sees it: same keys, no link, no category."""
+    return {k: (None if k in OWNER_ONLY_FIELDS else v) for k, v in ticket.items()}
+
+
 def ticket_dict(s, ticket, with_estimate=True):
     """An ORM ticket serialized; a waiting one with people ahead and the estimate."""
-    ahead, wait = 0, None
+    ahead, wait, counters = 0, None, []
+    desk = ticket.reserved_counter if ticket.reserved_counter_id is not None else None
     if ticket.status == "waiting" and with_estimate:
         ahead = ahead_of(s, ticket)
         minutes = average_service_minutes(s, ticket.service_id, ticket.day)
-        counters = max(1, open_counters_for(s, ticket.service_id))
-        wait = int(round(ahead * minutes / counters))
-    return serialize_ticket(ticket, ticket.service, ticket.counter, ahead=ahead, wait=wait)
+        counters = open_counters_serving(s, ticket.service_id)  # C2: none open → no estimate
+        if desk is not None:  # transferred to one counter, the citizen goes there
+            counters = [{"number": desk.number, "name": desk.name}] if desk.state == "open" else []
+        wait = int(round(ahead * minutes / len(counters))) if counters else None
+    return serialize_ticket(
+        ticket,
+        ticket.service,
+        ticket.counter,
+        ahead=ahead,
+        wait=wait,
+        counters=counters,
+        reserved_counter=desk.number if desk is not None else None,
+    )
 
 
 def get_ticket(ticket_id):
@@ -178,6 +243,9 @@ def services_list(include_inactive=True):
                 "name_en": svc.name_en,
                 "active": svc.is_active,
                 "waiting": counts.get(svc.code, 0),
+                "description": svc.description,
+                "daily_cap": svc.daily_cap,
+                "position": svc.position,
             }
             for svc in s.scalars(stmt)
         ]
@@ -201,8 +269,13 @@ def current_ticket_of(s, counter_id):
 
 
 def counter_summary(counter):
-    """A counter in call results and signals: number, name, state."""
-    return {"number": counter.number, "name": counter.name, "state": counter.state}
+    """A counter in call results and signals: number, name, state, why it is paused."""
+    return {
+        "number": counter.number,
+        "name": counter.name,
+        "state": counter.state,
+        "reason": counter.pause_reason,  # issue 11 (counter): shown on the display's tile
+    }
 
 
 def counter_dict(s, counter):
@@ -233,14 +306,24 @@ def counter_queue(number, limit=50):
         if counter is None:
             return []
         service_ids = [link.service_id for link in counter.links]
+        # issue 11 (counter): tickets transferred to this counter come first; tickets
+        # transferred to another counter are not in this list
         tickets = s.scalars(
             select(Ticket)
             .where(
-                Ticket.service_id.in_(service_ids),
+                or_(
+                    and_(Ticket.service_id.in_(service_ids), Ticket.reserved_counter_id.is_(None)),
+                    Ticket.reserved_counter_id == counter.id,
+                ),
                 Ticket.status == "waiting",
                 Ticket.day == today(),
             )
-            .order_by(Ticket.priority_class, Ticket.queue_dt, Ticket.id)
+            .order_by(
+                Ticket.reserved_counter_id.is_(None),
+                Ticket.priority_class,
+                Ticket.queue_dt,
+                Ticket.id,
+            )
             .limit(limit)
         ).all()
         return [ticket_dict(s, t, with_estimate=False) for t in tickets]
@@ -257,8 +340,12 @@ def recent_calls(s, limit=10):
     ).all()
     counters = {c.id: c for c in s.scalars(select(Counter))}
     calls = []
+    # call_number: the n-th call of that ticket, "Gọi lại lần 2" on the TV;
+    # newest first, so a ticket's first row here is its latest call, number call_count
+    seen = {}
     for event, ticket in rows:
         counter = counters.get(event.counter_id)
+        seen[ticket.id] = seen.get(ticket.id, ticket.call_count + 1) - 1
         calls.append(
             {
                 "ticket": ticket.code,
@@ -269,6 +356,7 @@ def recent_calls(s, limit=10):
                 "counter_name": counter.name if counter else None,
                 "called_at": iso(event.event_dt),
                 "recall": event.kind == "recalled",
+                "call_number": max(1, seen[ticket.id]),
             }
         )
     return calls
@@ -281,9 +369,81 @@ def active_notices(s):
     ]
 
 
+# --- C1 (centre-admin): calendar, reception pause, caps and open counters on the board ---
+def issued_today(s, day=None):
+    """Numbers given out today per service (local tickets, not transfer copies): the caps."""
+    rows = s.execute(
+        select(Service.code, func.count(Ticket.id))
+        .join(Ticket, Ticket.service_id == Service.id)
+        .where(Ticket.day == (day or today()), Ticket.origin == "local", Ticket.parent_id.is_(None))
+        .group_by(Service.code)
+    ).all()
+    return dict(rows)
+
+
+def priority_rows():
+    """Every category with its order and active flag, for the set-up page."""
+    with get_db().read() as s:
+        stmt = select(PriorityCategory).order_by(PriorityCategory.position, PriorityCategory.code)
+        return [
+            {
+                "code": c.code,
+                "name": c.name_vi,
+                "name_en": c.name_en,
+                "icon": c.icon,
+                "position": c.position,
+                "active": c.is_active,
+            }
+            for c in s.scalars(stmt)
+        ]
+
+
+def issued_today_counts():
+    with get_db().read() as s:
+        return issued_today(s)
+
+
+def open_counters_by_service(s):
+    rows = s.execute(
+        select(Service.code, func.count(Counter.id))
+        .join(CounterService, CounterService.service_id == Service.id)
+        .join(Counter, Counter.id == CounterService.counter_id)
+        .where(Counter.state == "open")
+        .group_by(Service.code)
+    ).all()
+    return dict(rows)
+
+
+def service_centre_fields(s, services):
+    """Per service: description, daily_cap, cap_reached, open_counters (counters open now)."""
+    issued, open_counters = issued_today(s), open_counters_by_service(s)
+    return {
+        code: {
+            "description": svc.description,
+            "daily_cap": svc.daily_cap,
+            "cap_reached": svc.daily_cap is not None and issued.get(code, 0) >= svc.daily_cap,
+            "open_counters": open_counters.get(code, 0),
+        }
+        for code, svc in services.items()
+    }
+
+
+def centre_board(s):
+    """reception (pause), open_now, next_open, hotline: what the kiosk and display say."""
+    calendar, reception = centre_calendar.centre_state(s)
+    return {
+        **centre_calendar.status(calendar, reception),
+        "hotline": current_app.config.get("HOTLINE") or "",
+    }
+
+
+# --- end C1 ------------------------------------------------------------------------------
+
+
 def board():
     with get_db().read() as s:
         services = {svc.code: svc for svc in s.scalars(select(Service))}
+        centre_fields = service_centre_fields(s, services)
         return {
             "mode": current_mode(s)["mode"],
             "counters": [
@@ -292,9 +452,110 @@ def board():
             "recent": recent_calls(s),
             "waiting": waiting_counts(s),
             "services": {
-                code: {"name": svc.name_vi, "name_en": svc.name_en, "active": svc.is_active}
+                code: {
+                    "name": svc.name_vi,
+                    "name_en": svc.name_en,
+                    "active": svc.is_active,
+                    **centre_fields[code],
+                }
                 for code, svc in services.items()
             },
             "notices": active_notices(s),
             "server_time": iso(utcnow()),
+            **centre_board(s),
         }
+
+
+def _board_ttl():
+    # what the clock moves on the board (open now, recent calls) stays this fresh
+    return float(current_app.config["READ_CACHE_SECONDS"])
+
+
+def cached_board():
+    """The board computed once per change (qms/cache.py), with this moment's server time."""
+    return {**get_state().cache.get("board", board, _board_ttl()), "server_time": iso(utcnow())}
+
+
+def board_json():
+    """The board as JSON bytes, encoded once per change; the server time spliced in per read."""
+    body = get_state().cache.get(
+        "board-json",
+        lambda: json.dumps(
+            {k: v for k, v in cached_board().items() if k != "server_time"},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode(),
+        _board_ttl(),
+    )
+    stamp = json.dumps({"server_time": iso(utcnow())}).encode()
+    return stamp[:-1] + b"," + body[1:] if len(body) > 2 else stamp
+
+
+# --- the counter desk: holds and an officer's day ------------
+
+
+def hold_dict(row):
+    """Who holds a counter, as other officers see it (never the page id: that is the holder's)."""
+    return {
+        "user_id": row.user_id,
+        "name": row.user_name,
+        "since": iso(row.since_dt),
+        "until": iso(row.until_dt),
+    }
+
+
+def hold_answer(counter_number, row):
+    renew = max(5, int(current_app.config["COUNTER_HOLD_SECONDS"]) // 4)
+    return {"counter": counter_number, "holder": hold_dict(row), "renew_seconds": renew}
+
+
+def counter_holds():
+    """Live holds, by counter number: the counter picker names who works where."""
+    with get_db().read() as s:
+        rows = s.execute(
+            select(Counter.number, CounterHold)
+            .join(CounterHold, CounterHold.counter_id == Counter.id)
+            .where(CounterHold.until_dt > utcnow())
+            .order_by(Counter.number)
+        ).all()
+        return [{"counter": number, "holder": hold_dict(row)} for number, row in rows]
+
+
+def officer_today(user_id, day=None):
+    """An officer's own figures of the local day: served, no-show, transferred, called and the
+    mean minutes from call (or start) to done."""
+    day = day or today()
+    with get_db().read() as s:
+        rows = s.execute(
+            select(
+                TicketEvent.kind,
+                TicketEvent.data,
+                TicketEvent.event_dt,
+                func.coalesce(Ticket.serving_dt, Ticket.called_dt),
+            )
+            .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+            .where(
+                TicketEvent.user_id == user_id,
+                Ticket.day == day,
+                TicketEvent.kind.in_(("called", "done", "no_show", "transferred")),
+            )
+        ).all()
+    counts = {"called": 0, "done": 0, "no_show": 0, "transferred": 0}
+    minutes = []
+    for kind, data, at, started in rows:
+        if kind == "no_show" and (data or {}).get("requeue"):
+            continue  # put back in the queue: not a no-show yet
+        counts[kind] += 1
+        if kind == "done" and started is not None and at >= started:
+            minutes.append((at - started).total_seconds() / 60)
+    return {
+        "day": day.isoformat(),
+        "served": counts["done"],
+        "no_show": counts["no_show"],
+        "transferred": counts["transferred"],
+        "called": counts["called"],
+        "average_service_minutes": round(sum(minutes) / len(minutes), 1) if minutes else None,
+    }
+
+
+# --- end counter desk --------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Queue figures: the dashboard's numbers by period, service, counter and hour."""
+"""Queue figures: the report of any period (JSON, XLSX, CSV) and today's live numbers."""
 
 
 def init_app(app):

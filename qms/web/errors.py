@@ -1,6 +1,6 @@
 """Every error answers the same way: JSON {"error": {"code", "message"}} under /api, else a page."""
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from qms.errors import QmsError
@@ -44,8 +44,17 @@ def init_app(app):
                 "Phiên làm việc đã hết hạn, xin tải lại trang. CSRF check failed.",
             )
         if wants_json():
-            return jsonify({"error": {"code": code, "message": message}}), exc.code
-        return render_template("layout/error.html", code=exc.code, message=message), exc.code
+            response = jsonify({"error": {"code": code, "message": message}})
+        else:
+            response = make_response(
+                render_template("layout/error.html", code=exc.code, message=message)
+            )
+        response.status_code = exc.code
+        extra = dict(exc.get_headers())
+        for name in ("Allow", "Retry-After", "WWW-Authenticate"):  # 405 says what is allowed
+            if name in extra:
+                response.headers[name] = extra[name]
+        return response
 
     @app.errorhandler(Exception)
     def on_unexpected(exc):

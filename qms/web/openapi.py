@@ -5,6 +5,7 @@ import re
 from flask import current_app
 
 from qms.web.routes import OPERATIONS
+from qms.web.validation import INT_MAX, effective
 
 
 def openapi_document():
@@ -17,7 +18,13 @@ def openapi_document():
             "responses": {
                 str(spec["status"]): {
                     "description": "OK",
-                    "content": {"application/json": {"schema": {"type": "object"}}},
+                    "content": {
+                        "application/json": {
+                            "schema": {"type": "array", "items": {"type": "object"}}
+                            if spec["many"]
+                            else {"type": "object"}
+                        }
+                    },
                 },
                 "4XX": {
                     "description": "Error",
@@ -34,12 +41,14 @@ def openapi_document():
                 "name": p,
                 "in": "path",
                 "required": True,
-                "schema": {"type": "integer" if f"<int:{p}>" in spec["rule"] else "string"},
+                "schema": {"type": "integer", "minimum": 0, "maximum": INT_MAX}
+                if f"<int:{p}>" in spec["rule"]
+                else {"type": "string", "maxLength": 200},
             }
             for p in re.findall(r"{([a-z_]+)}", path)
         ]
         params += [
-            {"name": name, "in": "query", "required": False, "schema": schema}
+            {"name": name, "in": "query", "required": False, "schema": _public_field(schema)}
             for name, schema in spec["query"].items()
         ]
         if params:
@@ -83,17 +92,22 @@ def openapi_document():
     }
 
 
+def _public_field(spec):
+    """One field as the validator enforces it (effective limits), in OpenAPI 3.0 terms."""
+    spec = effective(spec)
+    kinds = spec.pop("type")
+    if isinstance(kinds, list):
+        spec["type"] = [k for k in kinds if k != "null"][0]
+        spec["nullable"] = "null" in kinds
+    else:
+        spec["type"] = kinds
+    if "items" in spec:
+        spec["items"] = _public_field(spec["items"])
+    return spec
+
+
 def _public_schema(body):
-    props = {}
-    for name, spec in body.get("properties", {}).items():
-        spec = dict(spec)
-        kinds = spec.pop("type")
-        if isinstance(kinds, list):
-            spec["type"] = [k for k in kinds if k != "null"][0]
-            spec["nullable"] = "null" in kinds
-        else:
-            spec["type"] = kinds
-        props[name] = spec
+    props = {name: _public_field(spec) for name, spec in body.get("properties", {}).items()}
     schema = {"type": "object", "properties": props, "additionalProperties": False}
     if body.get("required"):
         schema["required"] = list(body["required"])

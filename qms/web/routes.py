@@ -8,11 +8,22 @@ import functools
 import re
 
 from flask import Blueprint, g, jsonify
+from werkzeug.routing import IntegerConverter
 
 from qms.auth.queries import require_user
-from qms.web.validation import parse_body
+from qms.web.validation import INT_MAX, parse_body, validate_query
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+class BoundedInt(IntegerConverter):
+    """<int:…> in every URL of the app: 1 … 2^31-1, anything else matches no route (404)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", INT_MAX)
+        super().__init__(url_map, *args, **kwargs)
+
+
 OPERATIONS = []  # (path, method, spec) for openapi.json
 
 
@@ -27,14 +38,18 @@ def api_route(
     responses=None,
     tag="queue",
     status=200,
+    many=False,
 ):
-    """Register a JSON route. roles=None means public; body is a JSON-schema subset."""
+    """Register a JSON route. roles=None means public; body is a JSON-schema subset;
+    many=True when it answers a JSON array (the OpenAPI document says so)."""
 
     def decorator(fn):
         @functools.wraps(fn)
         def view(**kwargs):
             if roles is not None:
                 g.user = require_user(roles)
+            if query:
+                validate_query(query)
             if body is not None:
                 kwargs["data"] = parse_body(body)
             result = fn(**kwargs)
@@ -58,6 +73,7 @@ def api_route(
                         "responses": responses or {},
                         "tag": tag,
                         "status": status,
+                        "many": many,
                         "rule": rule,
                         "operationId": endpoint,
                     },

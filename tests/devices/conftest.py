@@ -13,7 +13,7 @@ PAPER_OUT_REPLIES = {1: b"\x1e", 2: b"\x32", 3: b"\x12", 4: b"\x72"}
 
 
 class FakePrinter:
-    """TCP printer: answers DLE EOT per mode ("ok", "paper_out", "silent"), records each job."""
+    """TCP printer: answers DLE EOT per mode ("ok", "paper_out", "silent", "garbage"), records each job."""
 
     def __init__(self, mode="ok", port=0):
         self.mode = mode
@@ -41,6 +41,8 @@ class FakePrinter:
             self._threads.append(thread)
 
     def _reply(self, n):
+        if self.mode == "garbage":
+            return b"\xff"  # not a status byte: whatever answers here is not a printer
         if self.mode == "silent":
             return b""
         return (PAPER_OUT_REPLIES if self.mode == "paper_out" else OK_REPLIES).get(n, b"")

@@ -41,6 +41,7 @@ def test_agent_exactly_once_across_restarts(tmp_path):
     server = LiveServer(tmp_path / "srv", env={"QMS_AGENT_CLAIM_TIMEOUT": "2"})
     server.init()
     server.qms("user", "add", "agent1", "--role", "device", "--password", PASSWORD)
+    server.qms("devices", "bind", "agent1", "--kiosk", "k1")
     paper = tmp_path / "paper.bin"
     journal = tmp_path / "k1.journal"
 

@@ -10,7 +10,12 @@ pytestmark = pytest.mark.storage  # run again on PostgreSQL by `make test-postgr
 
 @pytest.fixture
 def device(create_user):
-    return create_user("device")
+    """A kiosk PC's account, bound to kiosk k1 (it may act for k1 only)."""
+    from qms.devices.operations.binding import bind_account
+
+    account = create_user("device")
+    bind_account(account["id"], kiosk="k1")
+    return account
 
 
 def hello(client, device, kiosk="k1", **body):
@@ -32,7 +37,7 @@ def test_reprint_and_devices_overview(app, client, issue, officer, fake_printer)
     assert worker.step()["action"] == "printed"
     printer.settle()
     assert len(printer.jobs) == 2
-    overview = client.get("/api/v1/devices", headers=officer["headers"]).get_json()
+    overview = client.get("/api/v1/devices/printers", headers=officer["headers"]).get_json()
     [local] = [d for d in overview["devices"] if d["device"] == "printer:local"]
     assert local["state"] == "ok" and local["queued"] == 0
     assert client.get("/api/v1/devices").status_code == 401
@@ -115,7 +120,7 @@ def test_agent_protocol(app, client, device, device_signals):
         == 204
     )
     r = client.post("/api/v1/agents/k2/jobs/1/ack", json=ok, headers=device["headers"])
-    assert r.status_code == 404
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "device_not_bound"
 
 
 def test_agent_routes_documented(client):
@@ -127,6 +132,9 @@ def test_agent_routes_documented(client):
         "/api/v1/tickets/{ticket_id}/print",
         "/api/v1/tickets/{ticket_id}/reprint",
         "/api/v1/devices",
+        "/api/v1/devices/printers",
+        "/api/v1/devices/heartbeat",
+        "/api/v1/counters/{counter}/presses",
     ):
         assert path in doc["paths"], path
 

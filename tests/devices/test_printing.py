@@ -204,9 +204,15 @@ def test_kiosk_hears_print_status(printer_app, client, socket_client):
     assert {"ticket_id": ticket["id"], "state": "printed", "kiosk": None} in events
 
 
-def test_a_print_job_problem_never_costs_the_ticket(printer_app, client):
+def test_a_print_job_problem_never_costs_the_ticket(printer_app, client, monkeypatch):
+    from qms.devices.operations import jobs
+
     app, _ = printer_app
-    del app.config["CENTRE_NAME"]  # payload cannot be built
+
+    def broken(rt, ticket):
+        raise KeyError("CENTRE_NAME")  # the payload cannot be built
+
+    monkeypatch.setattr(jobs, "ticket_payload", broken)
     r = client.post("/api/v1/tickets", json={"service": "A"})
     assert r.status_code == 201 and "print" not in r.get_json()
     assert jobs_of(app) == []

@@ -43,7 +43,9 @@ def test_officer_reports_and_ticks_through_the_pages(client, officer, login):
     page = client.get(detail_url).get_data(as_text=True)
     assert "Đã ghi nhận sự cố." in page
     assert "Kiểm tra khay giấy của máy in." in page
-    assert "Ghi nhận chuyển cấp" not in page  # escalation is for IT and leadership
+    assert "Ghi nhận chuyển cấp" in page  # an officer records the escalation they made
+    assert 'name="resolution"' not in page  # resolving is for IT and leadership
+    assert f'href="/paper?incident={iid}#paper-form">Ghi nhận hồ sơ giấy</a>' in page
     assert (
         client.post(
             f"/incidents/{iid}/steps/1", data={"csrf_token": token, "done": "1"}

@@ -123,12 +123,14 @@ def test_incident_book_xlsx(client, officer, quarter_data):
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=7) if row[0].value is not None]
     assert [r[0] for r in rows] == [1, 2, 3, 4, 5]  # a, b, drill, dismissed, c by time
     first, second, drill, dismissed, last = rows
-    assert first[1] == "01/10/2024 08:00"
+    assert first[1] == datetime(2024, 10, 1, 8, 0)  # a date cell, not text
+    assert ws.cell(row=7, column=2).number_format == "DD/MM/YYYY HH:MM"
+    assert ws.cell(row=7, column=2).is_date
     assert first[2] == "2.1 Máy in hết giấy, hết mực"
     assert first[3] == "Máy in quầy 1 hết giấy"
     assert first[4] == officer["username"]
     assert first[5] == "- Kiểm tra khay giấy của máy in."
-    assert first[7] == "01/10/2024 08:30"
+    assert first[7] == datetime(2024, 10, 1, 8, 30)
     assert first[8] == "30 phút"
     assert first[9] == "Đã khắc phục: Thay giấy"
     assert "Cần dự trữ thêm giấy" in first[10]
@@ -137,7 +139,7 @@ def test_incident_book_xlsx(client, officer, quarter_data):
     assert "DIỄN TẬP" in drill[10]
     assert "DIỄN TẬP" not in (first[10] or "")
     assert dismissed[9].startswith("Không phải sự cố")
-    assert last[7] == "01/01/2025 01:00"
+    assert last[7] == datetime(2025, 1, 1, 1, 0)
     assert ws.column_dimensions["D"].width >= 30
     assert ws.cell(row=7, column=4).alignment.wrap_text is True
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.ui.conftest import OFFICER
+from tests.browser import OFFICER
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -113,15 +113,16 @@ def test_kiosk_ticket_then_counter_call_reaches_display_and_phone(live, open_pag
     counter.wait_for_selector("#msg[data-kind='ok']")
     screenshot(counter, "counter")
 
+    # both announcements are played whole, one after the other, in the order of the calls
+    # (while the call stands: a queued call that no longer stands is not said)
+    display.wait_for_function("window.qmsDisplay.played.length === 2", timeout=90_000)
+    assert display.evaluate("window.qmsDisplay.played") == [SENTENCE_A001_COUNTER_1] * 2
+    assert display.evaluate("window.qmsDisplay.playing") is None
+
     # done from the keypad: the phone follows live
     counter.keyboard.press("0")
     counter.wait_for_function("document.getElementById('cur-code').textContent === '—'")
     phone.wait_for_selector("#track[data-status='done']")
-
-    # both announcements are played whole, one after the other, in the order of the calls
-    display.wait_for_function("window.qmsDisplay.played.length === 2", timeout=90_000)
-    assert display.evaluate("window.qmsDisplay.played") == [SENTENCE_A001_COUNTER_1] * 2
-    assert display.evaluate("window.qmsDisplay.playing") is None
 
 
 def test_counter_actions_transfer_no_show_and_pause(live, open_page, api):

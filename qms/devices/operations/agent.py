@@ -1,8 +1,9 @@
 """The kiosk print agent's protocol (print_agent.agent is the other side): hello, next, ack.
 
 A job is handed out with a claim token and offered again when the agent stays silent for
-AGENT_CLAIM_TIMEOUT; 'printed' is believed even on a stale claim (the paper exists), a
-failure only on the current one.
+AGENT_CLAIM_TIMEOUT; 'printed' is believed even on a stale claim (the paper exists) but only
+with a token the job really handed out, a failure only on the current one. Which kiosk a
+device account may speak for is checked by binding.require_kiosk before any of this.
 """
 
 import re
@@ -21,7 +22,7 @@ from qms.timeutil import utcnow
 from ..models import DeviceState, PrintJob
 from ..queries import job_dict
 from ..runtime import LOCAL, runtime
-from .health import set_device_state, touch
+from .health import note_status_silence, set_device_state, touch
 from .jobs import finish, job_ttl, send_print_changed, start_claim
 
 KIOSK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
@@ -60,7 +61,11 @@ def agent_hello(kiosk, user, info):
     }
     set_device_state(f"agent:{kiosk}", "ok", None, "", data=data, seen=True)
     state = info.get("printer_state")
-    if state not in ("ok", "failed"):
+    if state == "unknown":
+        # a printer that can read but never answers: flagged unknown after a while
+        note_status_silence(f"printer:{kiosk}")
+        state = None
+    elif state not in ("ok", "failed"):
         # a write-only printer (file:, cups:) has no status: the agent's return is the news
         with get_db().read() as s:
             row = s.get(DeviceState, f"printer:{kiosk}")
@@ -124,8 +129,12 @@ def next_agent_job(kiosk, user, wait):
     """Long poll: a job as soon as one is due, or None after `wait` seconds."""
     check_kiosk_id(kiosk)
     rt = runtime()
-    touch(f"agent:{kiosk}", utcnow())
-    rt.add_agent(kiosk)
+    # only a hello makes an agent: a bare poll must not route a kiosk's printing to its caller
+    if not touch(f"agent:{kiosk}", utcnow()):
+        raise Conflict(
+            "Trình in của ki-ốt chưa đăng ký (gửi hello trước). Say hello first.",
+            "agent_not_registered",
+        )
     deadline = time.monotonic() + max(0.0, wait)
     while True:
         seen = rt.version
@@ -142,7 +151,8 @@ def next_agent_job(kiosk, user, wait):
 def ack_agent_job(kiosk, job_id, token, status, error=None, kind=None, retry=True):
     """The agent's report → {"job": job_dict, "duplicate": bool}.
 
-    'printed' is accepted even on a stale claim: the paper exists.
+    The claim token must be one this job handed out; 'printed' is then accepted even on a
+    stale claim (the paper exists), 'failed' only on the current one.
     """
     check_kiosk_id(kiosk)
     now = utcnow()
@@ -152,6 +162,10 @@ def ack_agent_job(kiosk, job_id, token, status, error=None, kind=None, retry=Tru
         if job is None or job.target != target:
             raise NotFound("Không có lệnh in này. Unknown print job.", "unknown_job")
         current = job_dict(job)
+        handed_out = list(job.claim_history or [])
+    if not token or token not in handed_out:
+        # a claim token this job never handed out: nobody may report on it
+        raise Conflict("Mã nhận lệnh in không đúng. Unknown claim token.", "invalid_claim")
     if status == "printed":
         if current["status"] == "printed":
             return {"job": current, "duplicate": True}

@@ -4,15 +4,16 @@ A state changes in its own transaction; the signals go out after it commits, onc
 transition (never once per retry), because their listeners (incidents) write too.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
+from qms import calendar as centre_calendar
 from qms import signals
 from qms.extensions import get_db
 from qms.models import log_event
-from qms.timeutil import utcnow
+from qms.timeutil import to_local, utcnow
 
 from ..models import DeviceState
 from ..runtime import runtime
@@ -35,7 +36,7 @@ def set_device_state(device, state, kind=None, message="", data=None, seen=False
             row.state = state
             row.since_dt = now
         if state is not None:
-            row.kind = kind if state == "failed" else None
+            row.kind = kind if state in ("failed", "unknown") else None
             row.message = message
         if data:
             row.data = {**(row.data or {}), **data}
@@ -60,13 +61,122 @@ def set_device_state(device, state, kind=None, message="", data=None, seen=False
 
 
 def touch(device, now):
-    """A device was heard from (an agent's long poll): last_seen only, no state change."""
+    """A known device was heard from (an agent's long poll): last_seen only.
+
+    False when the device never registered (no row): a poll alone makes no device.
+    """
     with get_db().write() as s:
         row = s.get(DeviceState, device)
         if row is None:
-            s.add(DeviceState(device=device, state="ok", message="", since_dt=now, data={}))
-        else:
+            return False
+        row.last_seen_dt = now
+        return True
+
+
+def note_status_silence(device, now=None):
+    """A printer that can answer DLE EOT did not: after PRINTER_SILENT_SECONDS of that, its
+    state is "unknown" (kind no_status), never "ok". Returns the state stored, or None."""
+    now = now or utcnow()
+    limit = float(current_app.config["PRINTER_SILENT_SECONDS"])
+    with get_db().write() as s:
+        row = s.get(DeviceState, device)
+        if row is None:
+            row = DeviceState(device=device, state="unknown", message="", since_dt=now, data={})
+            s.add(row)
+        data = dict(row.data or {})
+        since = data.get("silent_since")
+        if since is None:
+            data["silent_since"] = now.isoformat()
+            row.data = data
+            return None
+        if row.state == "unknown" and row.kind == "no_status":
+            return None
+        if row.state == "failed":
+            return None  # an open fault stays until the printer answers
+        silent_for = (now - datetime.fromisoformat(since)).total_seconds()
+        if silent_for < limit:
+            return None
+    message = f"no answer to status queries for {int(silent_for)} s"
+    set_device_state(device, "unknown", "no_status", message, now=now)
+    return "unknown"
+
+
+def note_status_answer(device):
+    """The printer answered a status query: forget any silence."""
+    with get_db().read() as s:
+        row = s.get(DeviceState, device)
+        if row is None or "silent_since" not in (row.data or {}):
+            return
+    with get_db().write() as s:
+        row = s.get(DeviceState, device)
+        if row is not None:
+            row.data = {k: v for k, v in (row.data or {}).items() if k != "silent_since"}
+
+
+HEARTBEAT_KINDS = ("kiosk", "display", "counter")
+WATCHED_PREFIXES = ("kiosk:", "display:", "counter:", "button:", "led:", "rating_pad:")
+
+
+def heard_from(device, now=None, message="", data=None):
+    """A watched device (a page's heartbeat, a counter device in use) is alive: state ok.
+
+    Creates the row the first time; a device that was offline recovers (incident resolved).
+    """
+    now = now or utcnow()
+    with get_db().read() as s:
+        row = s.get(DeviceState, device)
+        fresh = row is not None and row.state == "ok"
+    if fresh:
+        with get_db().write() as s:
+            row = s.get(DeviceState, device)
             row.last_seen_dt = now
+            if data:
+                row.data = {**(row.data or {}), **data}
+        return None
+    return set_device_state(
+        device, "ok", None, message, data={"watch": True, **(data or {})}, seen=True, now=now
+    )
+
+
+def count_devices(prefixes):
+    with get_db().read() as s:
+        return s.scalar(
+            select(func.count(DeviceState.device)).where(
+                or_(*[DeviceState.device.like(f"{p}%") for p in prefixes])
+            )
+        )
+
+
+def device_known(device):
+    with get_db().read() as s:
+        return s.get(DeviceState, device) is not None
+
+
+def silence_watchdog(now=None):
+    """Watched devices silent past HEARTBEAT_OFFLINE_SECONDS become offline (one incident
+    each, through device_failed); the next heartbeat resolves it."""
+    now = now or utcnow()
+    limit = now - timedelta(seconds=float(current_app.config["HEARTBEAT_OFFLINE_SECONDS"]))
+    with get_db().read() as s:
+        calendar, _reception = centre_calendar.centre_state(s)
+        if calendar is not None and not centre_calendar.is_open(calendar, now):
+            return []  # outside opening hours a TV or kiosk switched off is the rule
+        rows = s.execute(
+            select(DeviceState.device, DeviceState.last_seen_dt, DeviceState.data).where(
+                DeviceState.state == "ok",
+                DeviceState.last_seen_dt < limit,
+                or_(*[DeviceState.device.like(f"{p}%") for p in WATCHED_PREFIXES]),
+            )
+        ).all()
+    gone = []
+    for device, seen, data in rows:
+        if not (data or {}).get("watch"):
+            continue
+        local = to_local(seen)
+        message = f"không liên lạc từ {local:%H:%M:%S}"
+        set_device_state(device, "failed", "offline", message, now=now)
+        gone.append(device)
+    return gone
 
 
 def agent_watchdog(now=None):

@@ -79,6 +79,7 @@ def on_ticket_issuing(app, session, ticket):
                 "claim_token": None,
                 "claimed_dt": None,
                 "payload": payload,
+                "claim_history": [],
             },
         )
         .scalar_one()
@@ -167,6 +168,7 @@ def start_claim(job, holder, now):
     job.claimed_by = holder[:100]
     job.claimed_dt = now
     job.claim_token = secrets.token_urlsafe(16)
+    job.claim_history = [*(job.claim_history or [])[-7:], job.claim_token]
 
 
 def claim(job_id, holder, now=None):

@@ -103,3 +103,25 @@ def print_sample(user=None, target=None):
         result = job_dict(job)
     rt.notify(resolved)
     return result
+
+
+def print_slip(payload, user=None):
+    """A paper dossier's appointment slip (giấy hẹn) on the server's ticket printer.
+
+    Job kind "slip", no ticket; payload "layout": "slip" tells the worker to draw a slip
+    (print_agent.payload.render_payload). Kiosk agents do not print slips yet: local only."""
+    rt = runtime()
+    now = utcnow()
+    with get_db().write() as s:
+        resolved = resolve_target(s, rt, LOCAL)
+        job = new_job(s, None, "slip", resolved, {**payload, "layout": "slip"}, now)
+        log_event(
+            s,
+            "print.slip",
+            f"In giấy hẹn {payload.get('code', '')}",
+            {"job": job.id, "target": resolved},
+            user["id"] if user else None,
+        )
+        result = job_dict(job)
+    rt.notify(resolved)
+    return result

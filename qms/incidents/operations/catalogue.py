@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from qms.errors import Conflict, Invalid, NotFound
 from qms.extensions import get_db
+from qms.incidents.contacts import parse_contact
 from qms.incidents.inputs import clean_text
 from qms.incidents.models import IncidentType
 from qms.incidents.operations.timeline import user_id
@@ -33,7 +34,7 @@ def ensure_seeded():
                     symptoms=item["symptoms"],
                     steps=list(item["steps"]),
                     responsible=item["responsible"],
-                    contacts=list(item["contacts"]),
+                    contacts=[parse_contact(c) for c in item["contacts"]],
                     position=position,
                     is_active=True,
                 )
@@ -70,8 +71,10 @@ def _clean_type_fields(data, partial):
                 raise Invalid(
                     f"'{field}' phải là danh sách. '{field}' must be a list.", "invalid_list"
                 )
-            items = [str(i).strip()[:500] for i in items if str(i).strip()]
-            clean[field] = items
+            if field == "contacts":  # {"name", "phone"}: on a bad day IT needs the number
+                clean[field] = [c for c in map(parse_contact, items) if c]
+            else:
+                clean[field] = [str(i).strip()[:500] for i in items if str(i).strip()]
     if data.get("is_active") is not None:
         clean["is_active"] = bool(data["is_active"])
     if data.get("position") is not None:

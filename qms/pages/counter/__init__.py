@@ -1,8 +1,10 @@
-"""The counter officer's page: call next, recall, no-show, transfer, done, pause, by key or click."""
+"""The counter officer's page: call next or a given number, recall, no-show, transfer to a
+service or a counter, done, pause with a reason, issue a ticket, by key or click; one officer
+per counter (the page holds its counter and may take it over)."""
 
 import json
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, g, render_template
 
 from qms.pages.guard import login_required
 from qms.roles import COUNTER_STAFF
@@ -16,6 +18,7 @@ bp = Blueprint(
 )
 
 # Defaults for a cheap numeric USB keypad (NumLock on); QMS_COUNTER_KEYS overrides any action.
+# The keypad's spare digits open the desk's two dialogs: call a given number, issue a ticket.
 DEFAULT_KEYS = {
     "next": ["Enter", "+"],
     "recall": ["*", "."],
@@ -24,6 +27,8 @@ DEFAULT_KEYS = {
     "done": ["0"],
     "start": ["1"],
     "pause": ["9"],
+    "call_number": ["2"],
+    "issue": ["3"],
 }
 
 
@@ -45,13 +50,22 @@ def counter_keys(config):
                 values = [values]
             if isinstance(values, list):
                 keys[action] = [str(v) for v in values if str(v)]
+        # a key a centre gave to one action is not also a default of another
+        claimed = {k for action in custom if action in keys for k in keys[action]}
+        for action in keys:
+            if action not in custom:
+                keys[action] = [k for k in keys[action] if k not in claimed]
     return keys
 
 
 @bp.route("/counter")
 @login_required(*COUNTER_STAFF)
 def counter():
-    page = {"keys": counter_keys(current_app.config), "timezone": current_app.config["TIMEZONE"]}
+    page = {
+        "keys": counter_keys(current_app.config),
+        "timezone": current_app.config["TIMEZONE"],
+        "me": {"id": g.user["id"], "name": g.user["display_name"]},
+    }
     return render_template("counter/counter.html", page=page)
 
 

@@ -1,8 +1,11 @@
-"""The staff page /admin/devices: printer states, recent jobs, reprint by code, test print."""
+"""The staff page /admin/devices: every device's health, counter devices (register, remove),
+device accounts (bind to a kiosk or counter), printer states, recent jobs, reprint, test print."""
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from qms.devices import queries
+from qms.devices.operations import binding as binding_ops
+from qms.devices.operations import registry as registry_ops
 from qms.devices.operations import reprint as reprint_ops
 from qms.errors import QmsError
 from qms.i18n import t
@@ -17,6 +20,16 @@ KIND_LABELS = {
     "offline": ("Mất kết nối", "Offline"),
     "error": ("Báo lỗi", "Error"),
     "config": ("Sai cấu hình", "Configuration"),
+}
+DEVICE_KIND_NAMES = {
+    "printer": ("Máy in", "Printer"),
+    "kiosk": ("Ki-ốt", "Kiosk"),
+    "display": ("Màn hình", "Display"),
+    "counter": ("Trang quầy", "Counter page"),
+    "button": ("Bộ nút gọi", "Call buttons"),
+    "led": ("Bảng LED", "LED board"),
+    "rating_pad": ("Bàn phím đánh giá", "Rating pad"),
+    "mqtt": ("Máy chủ MQTT", "MQTT broker"),
 }
 STATUS_LABELS = {
     "queued": ("Chờ in", "Queued"),
@@ -38,7 +51,74 @@ def page():
         kind_labels=KIND_LABELS,
         status_labels=STATUS_LABELS,
         can_test=may(g.user["role"], TECHNICAL),
+        health=queries.devices_health(include_internal=True),
+        counter_devices=queries.counter_devices(),
+        accounts=queries.device_accounts() if may(g.user["role"], TECHNICAL) else [],
+        kind_names=DEVICE_KIND_NAMES,
     )
+
+
+@bp.route("/admin/devices/register", methods=["POST"])
+@login_required(*TECHNICAL)
+def register():
+    form = request.form
+    keymap = {}
+    keys = form.get("keys", "").strip()
+    try:
+        for pair in filter(None, (p.strip() for p in keys.split(","))):
+            key, _, action = pair.partition("=")
+            keymap.setdefault("keys", {})[key.strip()] = action.strip()
+        counter = int(form.get("counter", ""))
+    except ValueError:
+        flash(t("Số quầy phải là số.", "The counter must be a number."), "error")
+        return redirect(url_for("devices.page"))
+    data = {
+        "kind": form.get("kind"),
+        "name": form.get("name", "").strip(),
+        "counter": counter,
+        "host": form.get("host") or "agent",
+        "url": form.get("url", "").strip(),
+        "framing": form.get("framing") or None,
+        "keymap": keymap,
+    }
+    try:
+        device = registry_ops.add_device(data, g.user)
+    except QmsError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(t(f"Đã thêm thiết bị {device['name']}.", f"Device {device['name']} added."), "ok")
+    return redirect(url_for("devices.page"))
+
+
+@bp.route("/admin/devices/<int:device_id>/remove", methods=["POST"])
+@login_required(*TECHNICAL)
+def remove(device_id):
+    try:
+        registry_ops.remove_device(device_id, g.user)
+    except QmsError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(t("Đã gỡ thiết bị.", "Device removed."), "ok")
+    return redirect(url_for("devices.page"))
+
+
+@bp.route("/admin/devices/bind", methods=["POST"])
+@login_required(*TECHNICAL)
+def bind():
+    form = request.form
+    target = form.get("target", "").strip()
+    kiosk, counter = None, None
+    if target.isdigit():
+        counter = int(target)
+    else:
+        kiosk = target or None
+    try:
+        result = binding_ops.bind_account(int(form.get("user_id") or 0), kiosk, counter, g.user)
+    except (QmsError, ValueError) as exc:
+        flash(getattr(exc, "message", str(exc)), "error")
+    else:
+        flash(t(f"Đã gắn {result['username']}.", f"{result['username']} bound."), "ok")
+    return redirect(url_for("devices.page"))
 
 
 @bp.route("/admin/devices/reprint", methods=["POST"])

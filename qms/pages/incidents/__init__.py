@@ -27,6 +27,7 @@ from qms.incidents.plan import GENERAL_PROCESS
 from qms.incidents.queries import CATEGORY_LABELS, STATUS_LABELS
 from qms.models import utcnow
 from qms.pages.guard import login_required
+from qms.paper import queries as paper_queries
 from qms.roles import LEADERSHIP, TECHNICAL, may
 from qms.timeutil import local_day, to_local, vn_long_date
 
@@ -145,9 +146,12 @@ def detail(incident_id):
     incident = queries.get_incident(incident_id)
     if incident is None:
         abort(404)
+    paper = paper_queries.counts_for_incident(incident_id)
     return render_template(
         "incidents/detail.html",
         incident=incident,
+        paper_count=paper["total"],
+        paper_outstanding=paper["outstanding"],
         process=GENERAL_PROCESS,
         paper_after=queries.paper_after_minutes(),
         max_upload=_size_text(int(current_app.config["INCIDENT_ATTACHMENT_MAX_BYTES"])),
@@ -162,7 +166,7 @@ ACTIONS = {
     # name: (allowed roles, () for any staff; function(incident_id, form, user))
     "note": ((), lambda i, f, u: lifecycle.add_note(i, f.get("text", ""), u)),
     "escalate": (
-        TECHNICAL,
+        (),  # the plan: "chuyên viên hoặc lãnh đạo Trung tâm" contacts the next level
         lambda i, f, u: lifecycle.escalate(
             i, f.get("to", ""), f.get("channel", ""), f.get("note", ""), u, f.get("at") or None
         ),

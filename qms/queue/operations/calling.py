@@ -1,8 +1,12 @@
-"""What a counter does: call next, recall, serve, complete, no-show, transfer, open/pause/close.
+"""What a counter does: call next or a given number, recall, serve, complete, no-show,
+transfer to a service or a counter, open/pause (with a reason)/close.
 
 The page names the ticket it shows (expected_ticket_id): acting on another one would act on
-an old state, so a stale page gets 409 `stale` and refreshes.
+an old state, so a stale page gets 409 `stale` and refreshes. It also names itself (page):
+a page whose counter another officer took over gets 409 `held_by_other` (holding.py).
 """
+
+import re
 
 from flask import current_app
 from sqlalchemy import bindparam, select, update
@@ -16,18 +20,19 @@ from qms.queue.models import (
     ACTIVE_STATUSES,
     COUNTER_STATES,
     Counter,
+    CounterHold,
     CounterService,
     Service,
     Ticket,
     TicketEvent,
 )
 from qms.queue.operations import tickets
-from qms.timeutil import utcnow
+from qms.timeutil import iso, utcnow
 
 # the call path's statements, built once (see issuing)
-_COUNTER_ROW = select(Counter.id, Counter.number, Counter.name, Counter.state).where(
-    Counter.number == bindparam("number")
-)
+_COUNTER_ROW = select(
+    Counter.id, Counter.number, Counter.name, Counter.state, Counter.pause_reason
+).where(Counter.number == bindparam("number"))
 _CURRENT_ID = select(Ticket.id).where(
     Ticket.counter_id == bindparam("counter_id"), Ticket.status.in_(ACTIVE_STATUSES)
 )
@@ -56,10 +61,26 @@ _WAITING_HEAD = (
         Ticket.status == "waiting",
         Ticket.day == bindparam("day"),
         Ticket.priority_class >= bindparam("min_class"),
+        Ticket.reserved_counter_id.is_(None),
     )
     .order_by(Ticket.priority_class, Ticket.queue_dt, Ticket.id)
     .limit(1)
 )
+# tickets transferred to one counter: it calls them before its services' queue
+_RESERVED_HEAD = (
+    select(Ticket.id)
+    .where(
+        Ticket.reserved_counter_id == bindparam("counter_id"),
+        Ticket.status == "waiting",
+        Ticket.day == bindparam("day"),
+    )
+    .order_by(Ticket.priority_class, Ticket.queue_dt, Ticket.id)
+    .limit(1)
+)
+_HOLDER = select(CounterHold.page, CounterHold.user_name, CounterHold.since_dt).where(
+    CounterHold.counter_id == bindparam("counter_id"), CounterHold.until_dt > bindparam("now")
+)
+CODE_PATTERN = re.compile(r"^([A-Z]{1,3})0*([0-9]{1,4})$")
 _LAST_CALLED_CLASSES = (
     select(Ticket.priority_class)
     .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
@@ -84,6 +105,20 @@ def _counter(s, number):
     return counter
 
 
+def check_holder(conn, counter_id, page):
+    """A page (page id given) acts only while no other page holds its counter."""
+    if page is None:
+        return
+    held = conn.execute(_HOLDER, {"counter_id": counter_id, "now": utcnow()}).first()
+    if held is not None and held.page != page:
+        raise Conflict(
+            f"Quầy đang do {held.user_name} làm việc; thao tác không được thực hiện. "
+            "Another officer holds this counter.",
+            "held_by_other",
+            holder={"name": held.user_name, "since": iso(held.since_dt)},
+        )
+
+
 def _check_not_stale(current_id, expected_ticket_id):
     if expected_ticket_id is not None and current_id != expected_ticket_id:
         raise Conflict(
@@ -93,8 +128,9 @@ def _check_not_stale(current_id, expected_ticket_id):
         )
 
 
-def _current(s, counter, expected_ticket_id=None, missing=None):
+def _current(s, counter, expected_ticket_id=None, missing=None, page=None):
     """The counter's ticket; with missing=message, refuse when the counter has none."""
+    check_holder(s.connection(), counter.id, page)
     current = queries.current_ticket_of(s, counter.id)
     _check_not_stale(current.id if current else None, expected_ticket_id)
     if current is None and missing:
@@ -104,13 +140,20 @@ def _current(s, counter, expected_ticket_id=None, missing=None):
 
 def _pick_next(conn, counter_id):
     """Id of the ticket this counter calls next: (class, queue time) across its services."""
+    day = queries.today()
+    reserved = _RESERVED_HEAD
+    if conn.dialect.name == "postgresql":
+        reserved = reserved.with_for_update(skip_locked=True)
+    mine = conn.execute(reserved, {"counter_id": counter_id, "day": day}).scalar()
+    if mine is not None:
+        return mine
     service_ids = conn.execute(_SERVICE_IDS, {"counter_id": counter_id}).scalars().all()
     if not service_ids:
         return None
     head = _WAITING_HEAD
     if conn.dialect.name == "postgresql":  # another process's counter may hold the head
         head = head.with_for_update(skip_locked=True)
-    params = {"service_ids": service_ids, "day": queries.today(), "min_class": 0}
+    params = {"service_ids": service_ids, "day": day, "min_class": 0}
     if current_app.config["PRIORITY_POLICY"] == "ratio":
         k = int(current_app.config["PRIORITY_RATIO"])
         last = (
@@ -142,47 +185,145 @@ def _emit_after(result, called=False, recall=False, action=None):
     signals.queue_changed.send(app)
 
 
-def call_next(counter_number, user_id=None, expected_ticket_id=None):
-    """Finish the counter's ticket and call the next: Core statements, one transaction."""
-    with get_db().write() as s:
-        conn = s.connection()
-        counter = conn.execute(_COUNTER_ROW, {"number": counter_number}).first()
-        if counter is None:
-            raise _unknown_counter(counter_number)
-        if counter.state != "open":
-            raise Conflict(
-                "Quầy đang tạm dừng hoặc đã đóng: hãy mở lại quầy trước. Counter is not open.",
-                "counter_not_open",
-            )
-        current_id = conn.execute(_CURRENT_ID, {"counter_id": counter.id}).scalar()
-        _check_not_stale(current_id, expected_ticket_id)
-        now = utcnow()
-        events = []
-        if current_id is not None:
-            conn.execute(_FINISH_DONE, {"ticket_id": current_id, "at": now})
-            events.append({"ticket_id": current_id, "kind": "done"})
-        ticket_id = _pick_next(conn, counter.id)
-        if ticket_id is not None:
-            taken = conn.execute(
-                _CLAIM, {"ticket_id": ticket_id, "to_counter": counter.id, "at": now}
-            ).rowcount
-            if taken != 1:  # cannot happen under the write lock; refuse rather than share
-                raise Conflict("Vé vừa được quầy khác gọi. Ticket taken, try again.", "race")
-            events.append({"ticket_id": ticket_id, "kind": "called"})
-        tickets.record_events(s, events, at=now, counter_id=counter.id, user_id=user_id)
-        result = _result(s, counter, s.get(Ticket, ticket_id) if ticket_id is not None else None)
-        finished = (
-            queries.ticket_dict(s, s.get(Ticket, current_id), with_estimate=False)
-            if current_id is not None
-            else None
+def _open_counter(conn, counter_number, page, expected_ticket_id):
+    """The counter row, open, held by this page (if it names one), showing the current ticket."""
+    counter = conn.execute(_COUNTER_ROW, {"number": counter_number}).first()
+    if counter is None:
+        raise _unknown_counter(counter_number)
+    if counter.state != "open":
+        raise Conflict(
+            "Quầy đang tạm dừng hoặc đã đóng: hãy mở lại quầy trước. Counter is not open.",
+            "counter_not_open",
         )
+    check_holder(conn, counter.id, page)
+    current_id = conn.execute(_CURRENT_ID, {"counter_id": counter.id}).scalar()
+    _check_not_stale(current_id, expected_ticket_id)
+    return counter, current_id
+
+
+def _finish_and_claim(s, counter, current_id, ticket_id, user_id, data=None):
+    """Finish the counter's ticket (done), call ticket_id; the answer and the finished one."""
+    conn = s.connection()
+    now = utcnow()
+    events = []
+    if current_id is not None:
+        conn.execute(_FINISH_DONE, {"ticket_id": current_id, "at": now})
+        events.append({"ticket_id": current_id, "kind": "done"})
+    if ticket_id is not None:
+        taken = conn.execute(
+            _CLAIM, {"ticket_id": ticket_id, "to_counter": counter.id, "at": now}
+        ).rowcount
+        if taken != 1:  # cannot happen under the write lock; refuse rather than share
+            raise Conflict("Vé vừa được quầy khác gọi. Ticket taken, try again.", "race")
+        events.append({"ticket_id": ticket_id, "kind": "called", "data": data})
+    tickets.record_events(s, events, at=now, counter_id=counter.id, user_id=user_id)
+    s.expire_all()  # rows the caller loaded (call_number's ticket) changed under the ORM
+    result = _result(s, counter, s.get(Ticket, ticket_id) if ticket_id is not None else None)
+    finished = (
+        queries.ticket_dict(s, s.get(Ticket, current_id), with_estimate=False)
+        if current_id is not None
+        else None
+    )
+    return result, finished
+
+
+def _emit_call(result, finished):
     if finished:
         signals.ticket_changed.send(_app(), ticket=finished, action="done")
     _emit_after(result, called=True)
+
+
+def call_next(counter_number, user_id=None, expected_ticket_id=None, page=None):
+    """Finish the counter's ticket and call the next: Core statements, one transaction."""
+    with get_db().write() as s:
+        conn = s.connection()
+        counter, current_id = _open_counter(conn, counter_number, page, expected_ticket_id)
+        ticket_id = _pick_next(conn, counter.id)
+        result, finished = _finish_and_claim(s, counter, current_id, ticket_id, user_id)
+    _emit_call(result, finished)
     return result
 
 
-def recall(counter_number, user_id=None, expected_ticket_id=None):
+def normalize_code(code):
+    """ "a12", " A012 " → "A012" (the printed form); None when it cannot be a ticket code."""
+    match = CODE_PATTERN.match((code or "").strip().upper())
+    if match is None:
+        return None
+    return tickets.format_code(match.group(1), int(match.group(2)))
+
+
+def call_number(counter_number, code, user_id=None, expected_ticket_id=None, page=None):
+    """Call one waiting number out of turn (the citizen is at the desk): like call-next,
+    the counter's ticket is finished first. Only a number this counter could call."""
+    wanted = normalize_code(code)
+    if wanted is None:
+        raise Invalid(
+            f"'{code}' không phải số thứ tự (ví dụ A012). Not a ticket code (e.g. A012).",
+            "invalid_code",
+        )
+    with get_db().write() as s:
+        conn = s.connection()
+        counter, current_id = _open_counter(conn, counter_number, page, expected_ticket_id)
+        found = s.scalars(
+            select(Ticket)
+            .where(Ticket.code == wanted, Ticket.day == queries.today())
+            .order_by(Ticket.id.desc())
+        ).all()
+        if not found:
+            raise NotFound(
+                f"Hôm nay chưa có số {wanted}. No ticket {wanted} today.", "unknown_ticket"
+            )
+        ticket = next((t for t in found if t.status == "waiting"), None)
+        if ticket is None:
+            newest = found[0]
+            where = f" tại {newest.counter.name}" if newest.counter is not None else ""
+            raise Conflict(
+                f"Số {wanted} không còn chờ (trạng thái: {STATUS_VI[newest.status]}{where}). "
+                f"Ticket {wanted} is not waiting ({newest.status}).",
+                "not_waiting",
+                status_now=newest.status,
+                counter=newest.counter.number if newest.counter is not None else None,
+            )
+        _check_served_here(conn, counter, ticket, wanted)
+        result, finished = _finish_and_claim(
+            s, counter, current_id, ticket.id, user_id, data={"chosen": True}
+        )
+    _emit_call(result, finished)
+    return result
+
+
+STATUS_VI = {
+    "waiting": "đang chờ",
+    "called": "đang được gọi",
+    "serving": "đang được phục vụ",
+    "done": "đã xong",
+    "no_show": "vắng mặt",
+    "transferred": "đã chuyển",
+    "cancelled": "đã hủy",
+}
+
+
+def _check_served_here(conn, counter, ticket, code):
+    if ticket.reserved_counter_id == counter.id:
+        return
+    if ticket.reserved_counter_id is not None:
+        raise Conflict(
+            f"Số {code} đã được chuyển riêng cho {ticket.reserved_counter.name}. "
+            f"Ticket {code} is reserved for counter {ticket.reserved_counter.number}.",
+            "not_served_here",
+            reserved_for=ticket.reserved_counter.number,
+        )
+    served = conn.execute(_SERVICE_IDS, {"counter_id": counter.id}).scalars().all()
+    if ticket.service_id not in served:
+        raise Conflict(
+            f"Số {code} thuộc lĩnh vực {ticket.service.name_vi}, quầy này không phục vụ. "
+            f"This counter does not serve service {ticket.service.code}.",
+            "not_served_here",
+            service=ticket.service.code,
+        )
+
+
+def recall(counter_number, user_id=None, expected_ticket_id=None, page=None):
     with get_db().write() as s:
         counter = _counter(s, counter_number)
         ticket = _current(
@@ -190,6 +331,7 @@ def recall(counter_number, user_id=None, expected_ticket_id=None):
             counter,
             expected_ticket_id,
             missing="Quầy chưa gọi vé nào để gọi lại. No ticket to recall.",
+            page=page,
         )
         ticket.call_count += 1
         ticket.status = "called"
@@ -204,7 +346,7 @@ def recall(counter_number, user_id=None, expected_ticket_id=None):
     return result
 
 
-def start_serving(counter_number, user_id=None, expected_ticket_id=None):
+def start_serving(counter_number, user_id=None, expected_ticket_id=None, page=None):
     with get_db().write() as s:
         counter = _counter(s, counter_number)
         ticket = _current(
@@ -212,6 +354,7 @@ def start_serving(counter_number, user_id=None, expected_ticket_id=None):
             counter,
             expected_ticket_id,
             missing="Quầy không có vé đang gọi. No ticket at this counter.",
+            page=page,
         )
         if ticket.status == "called":
             now = utcnow()
@@ -229,7 +372,7 @@ def start_serving(counter_number, user_id=None, expected_ticket_id=None):
     return result
 
 
-def complete(counter_number, user_id=None, expected_ticket_id=None):
+def complete(counter_number, user_id=None, expected_ticket_id=None, page=None):
     with get_db().write() as s:
         counter = _counter(s, counter_number)
         ticket = _current(
@@ -237,6 +380,7 @@ def complete(counter_number, user_id=None, expected_ticket_id=None):
             counter,
             expected_ticket_id,
             missing="Quầy không có vé đang phục vụ. No ticket at this counter.",
+            page=page,
         )
         tickets.finish(s, ticket, "done", counter.id, user_id)
         result = _result(s, counter, ticket)
@@ -244,7 +388,7 @@ def complete(counter_number, user_id=None, expected_ticket_id=None):
     return result
 
 
-def no_show(counter_number, user_id=None, requeue=False, expected_ticket_id=None):
+def no_show(counter_number, user_id=None, requeue=False, expected_ticket_id=None, page=None):
     with get_db().write() as s:
         counter = _counter(s, counter_number)
         ticket = _current(
@@ -252,6 +396,7 @@ def no_show(counter_number, user_id=None, requeue=False, expected_ticket_id=None
             counter,
             expected_ticket_id,
             missing="Quầy không có vé đang gọi. No ticket at this counter.",
+            page=page,
         )
         if requeue:
             # back to the end of its class: the citizen keeps the number and is called again
@@ -275,8 +420,25 @@ def no_show(counter_number, user_id=None, requeue=False, expected_ticket_id=None
     return result
 
 
-def transfer(counter_number, service_code, user_id=None, expected_ticket_id=None):
-    """The citizen keeps the code, the QR link and the place by original issue time."""
+def transfer(
+    counter_number,
+    service_code=None,
+    user_id=None,
+    expected_ticket_id=None,
+    page=None,
+    to_counter=None,
+):
+    """The citizen keeps the code, the QR link and the place by original issue time.
+
+    To a service (the copy waits in its queue), to a counter (the copy waits for that counter
+    only, which calls it before its services' queue), or both (that counter, that service).
+    """
+    if service_code is None and to_counter is None:
+        raise Invalid(
+            "Cần chọn lĩnh vực hoặc quầy để chuyển đến. Give a service or a counter.",
+            "missing_field",
+            field="service",
+        )
     with get_db().write() as s:
         counter = _counter(s, counter_number)
         ticket = _current(
@@ -284,21 +446,29 @@ def transfer(counter_number, service_code, user_id=None, expected_ticket_id=None
             counter,
             expected_ticket_id,
             missing="Quầy không có vé để chuyển. No ticket to transfer.",
+            page=page,
         )
-        target = s.scalar(select(Service).where(Service.code == service_code))
-        if target is None:
-            raise NotFound(
-                f"Không có lĩnh vực '{service_code}'. Unknown service.", "unknown_service"
-            )
-        if not target.is_active:
-            raise Conflict(
-                "Lĩnh vực này đang tạm ngừng. Target service is paused.", "service_inactive"
-            )
-        if target.id == ticket.service_id:
-            raise Invalid(
-                "Vé đã thuộc lĩnh vực này. Ticket is already in that service.", "same_service"
-            )
-        tickets.finish(s, ticket, "transferred", counter.id, user_id, to=target.code)
+        target = ticket.service
+        if service_code is not None:
+            target = s.scalar(select(Service).where(Service.code == service_code))
+            if target is None:
+                raise NotFound(
+                    f"Không có lĩnh vực '{service_code}'. Unknown service.", "unknown_service"
+                )
+            if not target.is_active:
+                raise Conflict(
+                    "Lĩnh vực này đang tạm ngừng. Target service is paused.", "service_inactive"
+                )
+            if target.id == ticket.service_id and to_counter is None:
+                raise Invalid(
+                    "Vé đã thuộc lĩnh vực này. Ticket is already in that service.",
+                    "same_service",
+                )
+        desk = _target_counter(s, counter, to_counter) if to_counter is not None else None
+        moved_to = {"to": target.code}
+        if desk is not None:
+            moved_to["to_counter"] = desk.number
+        tickets.finish(s, ticket, "transferred", counter.id, user_id, **moved_to)
         moved_id = tickets.insert_ticket(
             s,
             service_id=target.id,
@@ -314,10 +484,17 @@ def transfer(counter_number, service_code, user_id=None, expected_ticket_id=None
             kiosk_id=ticket.kiosk_id,
             issued_dt=ticket.issued_dt,
             queue_dt=ticket.issued_dt,
+            reserved_counter_id=desk.id if desk is not None else None,
         )
         tickets.record_events(
             s,
-            [{"ticket_id": moved_id, "kind": "transferred_in", "data": {"parent": ticket.id}}],
+            [
+                {
+                    "ticket_id": moved_id,
+                    "kind": "transferred_in",
+                    "data": {"parent": ticket.id, **moved_to},
+                }
+            ],
             counter_id=counter.id,
             user_id=user_id,
         )
@@ -327,19 +504,79 @@ def transfer(counter_number, service_code, user_id=None, expected_ticket_id=None
             "counter": queries.counter_summary(counter),
         }
     _emit_after(result, action="transferred")
+    if desk is not None:  # the receiving counter's page redraws its list at once
+        signals.counter_changed.send(_app(), counter=queries.counter_summary(desk))
     return result
 
 
-def set_counter_state(counter_number, state, user_id=None):
+def _target_counter(s, counter, number):
+    desk = s.scalar(select(Counter).where(Counter.number == number))
+    if desk is None:
+        raise NotFound(
+            f"Không có quầy số {number}. Unknown counter {number}.",
+            "unknown_counter",
+            field="counter",
+        )
+    if desk.id == counter.id:
+        raise Invalid(
+            "Vé đang ở chính quầy này. The ticket is already at this counter.", "same_counter"
+        )
+    if desk.state == "closed":
+        raise Conflict(
+            f"{desk.name} đã đóng, không nhận vé chuyển đến. Counter {number} is closed.",
+            "counter_closed",
+        )
+    return desk
+
+
+REASON_MAX = 200
+
+
+def set_counter_state(counter_number, state, user_id=None, reason=None, page=None):
+    """Open, pause or close; a pause or a closing may say why (audited, shown on the display)."""
     if state not in COUNTER_STATES:
         raise Invalid(f"Trạng thái quầy không hợp lệ: {state}.", "invalid_state")
+    reason = " ".join((reason or "").split())[:REASON_MAX] or None
     with get_db().write() as s:
         counter = _counter(s, counter_number)
+        check_holder(s.connection(), counter.id, page)
         counter.state = state
+        counter.pause_reason = reason if state != "open" else None
+        summary = f"{counter.name}: {STATE_VI[state]}" + (
+            f" – {counter.pause_reason}" if counter.pause_reason else ""
+        )
         log_event(
-            s, "counter.state", f"Counter {counter.number} → {state}", {"state": state}, user_id
+            s,
+            "counter.state",
+            summary,
+            {"state": state, "reason": counter.pause_reason, "counter": counter.number},
+            user_id,
         )
         result = _result(s, counter, queries.current_ticket_of(s, counter.id))
     signals.counter_changed.send(_app(), counter=result["counter"])
     signals.queue_changed.send(_app())
     return result
+
+
+STATE_VI = {"open": "mở lại", "paused": "tạm dừng", "closed": "đóng"}
+
+
+def cancel_by_citizen(token):
+    """The citizen gives up a waiting ticket from the phone (the QR link is the proof)."""
+    with get_db().write() as s:
+        ticket = s.scalar(
+            select(Ticket).where(Ticket.track_token == token).order_by(Ticket.id.desc()).limit(1)
+        )
+        if ticket is None:
+            raise NotFound("Không tìm thấy vé.", "unknown_ticket")
+        if ticket.status != "waiting":
+            raise Conflict(
+                "Vé không còn ở hàng chờ nên không hủy được; xin quý vị đến quầy hoặc bàn hướng dẫn.",
+                "not_waiting",
+                status_now=ticket.status,
+            )
+        tickets.finish(s, ticket, "cancelled", None, None, reason="citizen")
+        data = queries.ticket_dict(s, ticket, with_estimate=False)
+    signals.ticket_changed.send(_app(), ticket=data, action="cancelled")
+    signals.queue_changed.send(_app())
+    return {"ticket": queries.citizen_view(data)}

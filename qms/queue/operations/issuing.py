@@ -9,26 +9,35 @@ import queue
 import threading
 import time
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import timedelta
 from types import SimpleNamespace
 
 from flask import current_app
 from sqlalchemy import bindparam, func, select
 
+from qms import calendar as centre_calendar
 from qms import signals
-from qms.errors import Conflict, Invalid, NotFound, QmsError
+from qms.errors import Conflict, Invalid, NotFound, QmsError, StorageUnavailable
 from qms.extensions import get_db
 from qms.mode import ISSUING_MODES, current_mode
-from qms.queue import queries
+from qms.models import Setting, log_event
+from qms.queue import limits, queries
 from qms.queue.models import PriorityCategory, Service, Ticket
 from qms.queue.operations import tickets
 from qms.state import get_state
-from qms.timeutil import local_day, utcnow
+from qms.timeutil import iso, local_day, utcnow
 
 log = logging.getLogger(__name__)
 
 # the hot path's statements, built once: constructing them costs more than running them
 _SERVICE_BY_CODE = select(
-    Service.id, Service.code, Service.name_vi, Service.name_en, Service.is_active
+    Service.id,
+    Service.code,
+    Service.name_vi,
+    Service.name_en,
+    Service.is_active,
+    Service.daily_cap,
 ).where(Service.code == bindparam("code"))
 _CATEGORY_ACTIVE = select(PriorityCategory.is_active).where(
     PriorityCategory.code == bindparam("code")
@@ -42,9 +51,20 @@ _COUNT_AHEAD = select(func.count(Ticket.id)).where(
 )
 
 
-def issue_ticket(service_code, priority=None, kiosk_id=None):
-    """Take a number. Durable when it returns: the 201 is only sent after the commit."""
+def issue_ticket(service_code, priority=None, kiosk_id=None, override_by=None):
+    """Take a number. Durable when it returns: the 201 is only sent after the commit.
+
+    override_by (a staff user dict): issue outside hours, past the cap or during a pause,
+    audited; rare, so in its own transaction rather than through the batcher.
+
+    Every failure of the write path is a StorageUnavailable (503) with nothing acknowledged;
+    a number is only ever answered once its ticket row is on disk.
+    """
     app = current_app._get_current_object()
+    if override_by is not None:
+        data = _issue_overriding(service_code, priority, kiosk_id, override_by)
+        signals.ticket_issued.send(app, ticket=data)
+        return data
     state = get_state(app)
     if state.issue_batcher is None:
         with _BATCHER_LOCK:
@@ -59,9 +79,14 @@ _BATCHER_LOCK = threading.Lock()
 
 
 class IssueBatcher:
-    """One writer thread; each loop commits every issue request waiting in the queue."""
+    """One writer thread; each loop commits every issue request waiting in the queue.
+
+    A request's future gets its result only after the transaction that holds its ticket
+    committed. The writer thread outlives any exception: every waiter gets an answer.
+    """
 
     MAX_BATCH = 64
+    WAIT_SECONDS = 30  # a request not yet taken by the writer by then is withdrawn (503)
 
     def __init__(self, app):
         self.app = app
@@ -72,25 +97,43 @@ class IssueBatcher:
     def submit(self, service_code, priority, kiosk_id, base_url):
         done = Future()
         self._queue.put(((service_code, priority, kiosk_id, base_url), done))
-        if self._thread is None:
+        if self._thread is None or not self._thread.is_alive():
             with self._lock:
-                if self._thread is None:
+                if self._thread is None or not self._thread.is_alive():
                     self._thread = threading.Thread(target=self._run, name="qms-issue", daemon=True)
                     self._thread.start()
-        return done.result(timeout=60)
+        try:
+            return done.result(timeout=self.WAIT_SECONDS)
+        except FutureTimeout:
+            if done.cancel():  # the writer never took it: nothing was written
+                raise StorageUnavailable() from None
+            # the writer holds it: its commit is under way, wait for the true outcome
+            return done.result(timeout=self.WAIT_SECONDS * 2)
 
     def _run(self):
         while True:
-            batch = [self._queue.get()]
+            batch = []
             while len(batch) < self.MAX_BATCH:
                 try:
-                    batch.append(self._queue.get_nowait())
+                    item = self._queue.get() if not batch else self._queue.get_nowait()
                 except queue.Empty:
                     break
-            with self.app.app_context():
-                self._commit(batch)
+                if item[1].set_running_or_notify_cancel():  # False: the caller gave up
+                    batch.append(item)
+            try:
+                with self.app.app_context():
+                    self._commit(batch)
+            except BaseException as exc:  # never die: answer everyone still waiting
+                log.exception("issuing writer: unexpected failure for %d requests", len(batch))
+                for _args, done in batch:
+                    if not done.done():
+                        done.set_exception(
+                            exc if isinstance(exc, QmsError) else StorageUnavailable()
+                        )
 
     def _commit(self, batch):
+        if not batch:
+            return
         outcomes = []
         try:
             with get_db().write() as s:
@@ -100,13 +143,20 @@ class IssueBatcher:
                     except QmsError as exc:  # refused before writing anything
                         outcomes.append((done, exc))
         except Exception:
-            log.exception("group commit of %d tickets failed; issuing them one by one", len(batch))
+            # the group's commit failed: nothing of it is on disk. Try each request alone,
+            # so one bad request cannot sink the others, and answer each after ITS commit.
+            log.warning("group commit of %d tickets failed; issuing them one by one", len(batch))
             for args, done in batch:
                 try:
                     with get_db().write() as s:
-                        done.set_result(_issue_in(s, *args))
-                except Exception as exc:
+                        result = _issue_in(s, *args)
+                except QmsError as exc:
                     done.set_exception(exc)
+                except Exception:
+                    log.exception("issuing one ticket failed")
+                    done.set_exception(StorageUnavailable())
+                else:
+                    done.set_result(result)
             return
         for done, outcome in outcomes:
             if isinstance(outcome, Exception):
@@ -126,7 +176,66 @@ def _require_issuing_mode(s):
         )
 
 
-def _issue_in(s, service_code, priority, kiosk_id, base_url):
+# --- the centre's calendar, reception pause and daily caps --------
+_ISSUED_TODAY = select(func.count(Ticket.id)).where(
+    Ticket.service_id == bindparam("service_id"),
+    Ticket.day == bindparam("day"),
+    Ticket.origin == "local",
+    Ticket.parent_id.is_(None),
+)
+
+
+def _reception_refusal(s, service, day, now):
+    """Why reception would refuse this ticket now (paused, closed, cap_reached), or None."""
+    calendar, reception = centre_calendar.centre_state(s)
+    if reception["paused"]:
+        reason = reception.get("reason") or ""
+        return Conflict(
+            f"Trung tâm tạm dừng tiếp nhận: {reason}. Xin quý vị vui lòng chờ thông báo của "
+            f"cán bộ. Trân trọng cảm ơn. Reception is paused: {reason}.",
+            "paused",
+            reason=reason,
+        )
+    if not centre_calendar.is_open(calendar, now):
+        when = centre_calendar.next_open(calendar, now)
+        again = (
+            f"Quý vị vui lòng quay lại {centre_calendar.opening_text(when, now)}. " if when else ""
+        )
+        return Conflict(
+            f"Trung tâm hiện đã hết giờ tiếp nhận. {again}Trân trọng cảm ơn. "
+            f"Reception is closed" + (f"; it opens again at {iso(when)}." if when else "."),
+            "closed",
+            next_open=iso(when),
+        )
+    if service.daily_cap is not None:
+        issued = (
+            s.connection().execute(_ISSUED_TODAY, {"service_id": service.id, "day": day}).scalar()
+        )
+        if issued >= service.daily_cap:
+            return Conflict(
+                f"Lĩnh vực {service.name_vi} đã hết số hôm nay. Quý vị vui lòng quay lại vào "
+                f"ngày làm việc tiếp theo. Trân trọng cảm ơn. "
+                f"{service.code}: today's numbers are all given out.",
+                "cap_reached",
+                daily_cap=service.daily_cap,
+            )
+    return None
+
+
+def _issue_overriding(service_code, priority, kiosk_id, user):
+    try:
+        with get_db().write() as s:
+            return _issue_in(
+                s, service_code, priority, kiosk_id, queries.request_base_url(), override_by=user
+            )
+    except QmsError:
+        raise
+    except Exception:
+        log.exception("issuing a staff ticket failed")
+        raise StorageUnavailable() from None
+
+
+def _issue_in(s, service_code, priority, kiosk_id, base_url, override_by=None):
     """One ticket inside the caller's transaction, from small prepared Core statements.
 
     The ticket, its first event and any listener's rows (print job) commit together;
@@ -152,6 +261,9 @@ def _issue_in(s, service_code, priority, kiosk_id, base_url):
             f"Không có đối tượng ưu tiên '{priority}'. Unknown priority '{priority}'.",
             "unknown_priority",
         )
+    refusal = _reception_refusal(s, service, day, now)
+    if refusal is not None and override_by is None:
+        raise refusal
     number = tickets.next_number(s, service.id, day)
     row = {
         "service_id": service.id,
@@ -168,6 +280,15 @@ def _issue_in(s, service_code, priority, kiosk_id, base_url):
     tickets.record_events(
         s, [{"ticket_id": ticket_id, "kind": "issued", "data": {"kiosk": kiosk_id}}], at=now
     )
+    if override_by is not None:  # staff issued past a refusal: who, which, what was overridden
+        log_event(
+            s,
+            "ticket.override",
+            f"{override_by.get('display_name') or override_by['username']} cấp số "
+            f"{row['code']} ngoài quy định" + (f" ({refusal.code})" if refusal is not None else ""),
+            {"ticket": row["code"], "ticket_id": ticket_id, "overrode": refusal and refusal.code},
+            override_by["id"],
+        )
     ahead = conn.execute(
         _COUNT_AHEAD,
         {
@@ -177,7 +298,9 @@ def _issue_in(s, service_code, priority, kiosk_id, base_url):
             "ticket_id": ticket_id,
         },
     ).scalar()
-    minutes, counters = _estimate_inputs(s, service.id, day)
+    minutes, _counted = _estimate_inputs(s, service.id, day)
+    # C2 (kiosk): the open counters serving it, read fresh: a counter opened a second ago counts
+    counters = queries.open_counters_serving(s, service.id)
     ticket = SimpleNamespace(
         **row,
         id=ticket_id,
@@ -191,8 +314,9 @@ def _issue_in(s, service_code, priority, kiosk_id, base_url):
         ticket,
         service,
         ahead=ahead,
-        wait=int(round(ahead * minutes / max(1, counters))),
+        wait=int(round(ahead * minutes / len(counters))) if counters else None,
         base_url=base_url,
+        counters=counters,
     )
     # listeners add rows in this transaction (the print job) and say what the answer gains
     for _receiver, extra in signals.ticket_issuing.send(
@@ -215,3 +339,29 @@ def _estimate_inputs(s, service_id, day):
     counters = queries.open_counters_for(s, service_id)
     cache[key] = (now + 10, minutes, counters)
     return minutes, counters
+
+
+def set_issue_ceiling(user, per_minute=None, lift_minutes=None):
+    """Leadership changes the centre-wide ticket ceiling, or lifts it for a while; audited."""
+    with get_db().write() as s:
+        old_per_minute, old_lifted = limits.ceiling_setting(s)
+        value = {
+            "per_minute": per_minute or old_per_minute,
+            "lifted_until": iso(utcnow() + timedelta(minutes=lift_minutes))
+            if lift_minutes
+            else (None if lift_minutes == 0 else old_lifted),
+        }
+        row = s.get(Setting, limits.CEILING_KEY)
+        if row is None:
+            s.add(Setting(key=limits.CEILING_KEY, value=value))
+        else:
+            row.value = value
+        log_event(
+            s,
+            "issuing.ceiling",
+            f"Trần số phát toàn trung tâm {value['per_minute']}/phút"
+            + (f", tạm bỏ đến {value['lifted_until']}" if value["lifted_until"] else ""),
+            {"before": {"per_minute": old_per_minute, "lifted_until": old_lifted}, "after": value},
+            user["id"] if user else None,
+        )
+        return limits.ceiling_status(s)

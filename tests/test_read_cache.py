@@ -1,0 +1,58 @@
+"""The board, the mode and the health check come from memory, and a change drops them at once.
+
+READ_CACHE_SECONDS is set to ten minutes here: only the change signals can make a read fresh.
+"""
+
+import time
+
+import pytest
+
+pytestmark = pytest.mark.storage
+
+LONG = {"READ_CACHE_SECONDS": 600}
+WITH_PRIMARY = {**LONG, "PRIMARY_URL": "http://127.0.0.1:9/health"}
+
+
+@pytest.mark.parametrize("app_config", [LONG])
+def test_the_board_is_served_from_memory_until_something_changes(app, client, issue, officer):
+    first = client.get("/api/v1/board").get_json()
+    assert first["waiting"]["A"] == 0
+    # nothing changed: the same computed board (only the server time moves)
+    again = client.get("/api/v1/board").get_json()
+    assert {k: v for k, v in again.items() if k != "server_time"} == {
+        k: v for k, v in first.items() if k != "server_time"
+    }
+    issue("A")
+    assert client.get("/api/v1/board").get_json()["waiting"]["A"] == 1
+    client.post("/api/v1/counters/1/call-next", json={}, headers=officer["headers"])
+    board = client.get("/api/v1/board").get_json()
+    assert board["waiting"]["A"] == 0
+    assert board["counters"][0]["current"]["code"] == "A001"
+
+
+@pytest.mark.parametrize("app_config", [WITH_PRIMARY])
+def test_a_mode_switch_reaches_health_and_board_at_once(app, client, leader):
+    assert client.get("/api/v1/health").get_json()["mode"] == "standby"
+    assert client.get("/api/v1/board").get_json()["mode"] == "standby"
+    switched = client.post(
+        "/api/v1/mode", json={"mode": "fallback", "reason": "Diễn tập"}, headers=leader["headers"]
+    )
+    assert switched.status_code == 200, switched.get_json()
+    assert client.get("/api/v1/health").get_json()["mode"] == "fallback"
+    assert client.get("/api/v1/board").get_json()["mode"] == "fallback"
+
+
+@pytest.mark.parametrize("app_config", [LONG])
+def test_a_display_never_keeps_a_stale_board_after_a_change(app, socket_client, issue):
+    display = socket_client()
+
+    def boards():
+        return [e["args"][0] for e in display.get_received() if e["name"] == "board"]
+
+    assert boards()[-1]["waiting"]["B"] == 0
+    issue("B")
+    deadline, seen = time.monotonic() + 5, []
+    while time.monotonic() < deadline and not (seen and seen[-1]["waiting"]["B"] == 1):
+        seen += boards()
+        time.sleep(0.05)
+    assert seen[-1]["waiting"]["B"] == 1
