@@ -18,8 +18,8 @@ from qms import signals
 from qms.announce import announcement_for
 from qms.auth.queries import current_user
 from qms.extensions import socketio
+from qms.queue.board import cached_board
 from qms.queue.queries import (
-    cached_board,
     citizen_view,
     counter_queue,
     counters_list,

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from qms.errors import QmsError
 from qms.extensions import get_db
 from qms.queue.models import DailySequence, Ticket, TicketEvent
-from qms.queue.operations import calling, issuing
+from qms.queue.operations import calling, issuing, transfers
 
 pytestmark = pytest.mark.storage
 
@@ -125,9 +125,9 @@ def make_machine(app, policy, ratio):
                 service = ticket.service.code
             if service == target:
                 with pytest.raises(QmsError):
-                    calling.transfer(counter, target)
+                    transfers.transfer(counter, target)
                 return
-            result = calling.transfer(counter, target)
+            result = transfers.transfer(counter, target)
             moved = result["ticket"]
             self.current[counter] = None
             klass = 0 if moved["priority"] else 1

@@ -6,7 +6,7 @@ import pytest
 
 from qms.extensions import get_db
 from qms.queue.models import Ticket
-from qms.queue.operations import calling, issuing
+from qms.queue.operations import calling, issuing, transfers
 from qms.queue.queries import today
 from qms.reports.queries import period_bounds, previous_bounds, queue_report
 
@@ -51,7 +51,7 @@ def test_figures_from_known_times(app):
 def test_a_transfer_counts_once_where_the_visit_ended(app):
     ticket = issuing.issue_ticket("A")
     calling.call_next(1)
-    calling.transfer(1, "C")
+    transfers.transfer(1, "C")
     report = queue_report(today(), today(), "service", "day")
     rows = {r["key"]: r for r in report["rows"]}
     assert report["totals"]["issued"] == 1 and report["totals"]["transferred"] == 1

@@ -31,7 +31,7 @@ def housekeeping(app, stop):
 
 
 def init_app(app):
-    from qms.queue import api  # noqa: F401  (registers the /api/v1 routes)
+    from qms.queue import api, api_counter, api_setup  # noqa: F401  (register /api/v1 routes)
     from qms.queue.limits import Ceiling
     from qms.ratelimit import SlidingWindowLimiter
     from qms.state import get_state

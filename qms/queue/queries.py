@@ -1,15 +1,9 @@
 """Reads of the queue: tickets as the API shows them, waiting counts, counters, the board."""
 
-import json
-from datetime import timedelta
-
 from flask import current_app, has_request_context, request
 from sqlalchemy import and_, bindparam, func, or_, select
 
-from qms import calendar as centre_calendar
 from qms.extensions import get_db
-from qms.mode import current_mode
-from qms.models import Notice
 from qms.queue.models import (
     ACTIVE_STATUSES,
     Counter,
@@ -20,7 +14,6 @@ from qms.queue.models import (
     Ticket,
     TicketEvent,
 )
-from qms.state import get_state
 from qms.timeutil import iso, local_day, utcnow
 
 
@@ -329,171 +322,6 @@ def counter_queue(number, limit=50):
         return [ticket_dict(s, t, with_estimate=False) for t in tickets]
 
 
-def recent_calls(s, limit=10):
-    since = utcnow() - timedelta(hours=12)
-    rows = s.execute(
-        select(TicketEvent, Ticket)
-        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
-        .where(TicketEvent.kind.in_(("called", "recalled")), TicketEvent.event_dt >= since)
-        .order_by(TicketEvent.id.desc())
-        .limit(limit)
-    ).all()
-    counters = {c.id: c for c in s.scalars(select(Counter))}
-    calls = []
-    # call_number: the n-th call of that ticket, "Gọi lại lần 2" on the TV;
-    # newest first, so a ticket's first row here is its latest call, number call_count
-    seen = {}
-    for event, ticket in rows:
-        counter = counters.get(event.counter_id)
-        seen[ticket.id] = seen.get(ticket.id, ticket.call_count + 1) - 1
-        calls.append(
-            {
-                "ticket": ticket.code,
-                "ticket_id": ticket.id,
-                "service": ticket.service.code,
-                "priority": ticket.priority,
-                "counter": counter.number if counter else None,
-                "counter_name": counter.name if counter else None,
-                "called_at": iso(event.event_dt),
-                "recall": event.kind == "recalled",
-                "call_number": max(1, seen[ticket.id]),
-            }
-        )
-    return calls
-
-
-def active_notices(s):
-    return [
-        {"id": n.id, "text": n.text_vi, "text_en": n.text_en, "source": n.source}
-        for n in s.scalars(select(Notice).where(Notice.is_active.is_(True)).order_by(Notice.id))
-    ]
-
-
-# --- C1 (centre-admin): calendar, reception pause, caps and open counters on the board ---
-def issued_today(s, day=None):
-    """Numbers given out today per service (local tickets, not transfer copies): the caps."""
-    rows = s.execute(
-        select(Service.code, func.count(Ticket.id))
-        .join(Ticket, Ticket.service_id == Service.id)
-        .where(Ticket.day == (day or today()), Ticket.origin == "local", Ticket.parent_id.is_(None))
-        .group_by(Service.code)
-    ).all()
-    return dict(rows)
-
-
-def priority_rows():
-    """Every category with its order and active flag, for the set-up page."""
-    with get_db().read() as s:
-        stmt = select(PriorityCategory).order_by(PriorityCategory.position, PriorityCategory.code)
-        return [
-            {
-                "code": c.code,
-                "name": c.name_vi,
-                "name_en": c.name_en,
-                "icon": c.icon,
-                "position": c.position,
-                "active": c.is_active,
-            }
-            for c in s.scalars(stmt)
-        ]
-
-
-def issued_today_counts():
-    with get_db().read() as s:
-        return issued_today(s)
-
-
-def open_counters_by_service(s):
-    rows = s.execute(
-        select(Service.code, func.count(Counter.id))
-        .join(CounterService, CounterService.service_id == Service.id)
-        .join(Counter, Counter.id == CounterService.counter_id)
-        .where(Counter.state == "open")
-        .group_by(Service.code)
-    ).all()
-    return dict(rows)
-
-
-def service_centre_fields(s, services):
-    """Per service: description, daily_cap, cap_reached, open_counters (counters open now)."""
-    issued, open_counters = issued_today(s), open_counters_by_service(s)
-    return {
-        code: {
-            "description": svc.description,
-            "daily_cap": svc.daily_cap,
-            "cap_reached": svc.daily_cap is not None and issued.get(code, 0) >= svc.daily_cap,
-            "open_counters": open_counters.get(code, 0),
-        }
-        for code, svc in services.items()
-    }
-
-
-def centre_board(s):
-    """reception (pause), open_now, next_open, hotline: what the kiosk and display say."""
-    calendar, reception = centre_calendar.centre_state(s)
-    return {
-        **centre_calendar.status(calendar, reception),
-        "hotline": current_app.config.get("HOTLINE") or "",
-    }
-
-
-# --- end C1 ------------------------------------------------------------------------------
-
-
-def board():
-    with get_db().read() as s:
-        services = {svc.code: svc for svc in s.scalars(select(Service))}
-        centre_fields = service_centre_fields(s, services)
-        return {
-            "mode": current_mode(s)["mode"],
-            "counters": [
-                counter_dict(s, c) for c in s.scalars(select(Counter).order_by(Counter.number))
-            ],
-            "recent": recent_calls(s),
-            "waiting": waiting_counts(s),
-            "services": {
-                code: {
-                    "name": svc.name_vi,
-                    "name_en": svc.name_en,
-                    "active": svc.is_active,
-                    **centre_fields[code],
-                }
-                for code, svc in services.items()
-            },
-            "notices": active_notices(s),
-            "server_time": iso(utcnow()),
-            **centre_board(s),
-        }
-
-
-def _board_ttl():
-    # what the clock moves on the board (open now, recent calls) stays this fresh
-    return float(current_app.config["READ_CACHE_SECONDS"])
-
-
-def cached_board():
-    """The board computed once per change (qms/cache.py), with this moment's server time."""
-    return {**get_state().cache.get("board", board, _board_ttl()), "server_time": iso(utcnow())}
-
-
-def board_json():
-    """The board as JSON bytes, encoded once per change; the server time spliced in per read."""
-    body = get_state().cache.get(
-        "board-json",
-        lambda: json.dumps(
-            {k: v for k, v in cached_board().items() if k != "server_time"},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode(),
-        _board_ttl(),
-    )
-    stamp = json.dumps({"server_time": iso(utcnow())}).encode()
-    return stamp[:-1] + b"," + body[1:] if len(body) > 2 else stamp
-
-
-# --- the counter desk: holds and an officer's day ------------
-
-
 def hold_dict(row):
     """Who holds a counter, as other officers see it (never the page id: that is the holder's)."""
     return {
@@ -559,3 +387,36 @@ def officer_today(user_id, day=None):
 
 
 # --- end counter desk --------------------------------------------------------------------
+
+
+def issued_today(s, day=None):
+    """Numbers given out today per service (local tickets, not transfer copies): the caps."""
+    rows = s.execute(
+        select(Service.code, func.count(Ticket.id))
+        .join(Ticket, Ticket.service_id == Service.id)
+        .where(Ticket.day == (day or today()), Ticket.origin == "local", Ticket.parent_id.is_(None))
+        .group_by(Service.code)
+    ).all()
+    return dict(rows)
+
+
+def priority_rows():
+    """Every category with its order and active flag, for the set-up page."""
+    with get_db().read() as s:
+        stmt = select(PriorityCategory).order_by(PriorityCategory.position, PriorityCategory.code)
+        return [
+            {
+                "code": c.code,
+                "name": c.name_vi,
+                "name_en": c.name_en,
+                "icon": c.icon,
+                "position": c.position,
+                "active": c.is_active,
+            }
+            for c in s.scalars(stmt)
+        ]
+
+
+def issued_today_counts():
+    with get_db().read() as s:
+        return issued_today(s)

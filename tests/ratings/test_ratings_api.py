@@ -4,7 +4,7 @@ never by an officer."""
 import pytest
 
 from qms.extensions import get_db
-from qms.queue.operations import calling
+from qms.queue.operations import calling, transfers
 from qms.ratings import operations
 from qms.ratings.models import Rating
 from tests.ratings.conftest import token_of
@@ -143,7 +143,7 @@ def test_the_kiosk_rates_by_the_typed_code(served, rate):
 def test_a_transferred_visit_is_rated_where_it_was_served(issue, rate):
     ticket = issue("A")
     calling.call_next(1)
-    moved = calling.transfer(1, "C")["ticket"]
+    moved = transfers.transfer(1, "C")["ticket"]
     assert rate({"ticket": ticket["id"], "score": 3}, expect=403)["error"]["code"] == (
         "device_required"
     )

@@ -22,7 +22,6 @@ from qms.queue.models import (
     Counter,
     CounterHold,
     CounterService,
-    Service,
     Ticket,
     TicketEvent,
 )
@@ -90,7 +89,7 @@ _LAST_CALLED_CLASSES = (
 )
 
 
-def _app():
+def app_now():
     return current_app._get_current_object()
 
 
@@ -98,7 +97,7 @@ def _unknown_counter(number):
     return NotFound(f"Không có quầy số {number}. Unknown counter {number}.", "unknown_counter")
 
 
-def _counter(s, number):
+def load_counter(s, number):
     counter = s.scalar(select(Counter).where(Counter.number == number))
     if counter is None:
         raise _unknown_counter(number)
@@ -128,7 +127,7 @@ def _check_not_stale(current_id, expected_ticket_id):
         )
 
 
-def _current(s, counter, expected_ticket_id=None, missing=None, page=None):
+def current_of(s, counter, expected_ticket_id=None, missing=None, page=None):
     """The counter's ticket; with missing=message, refuse when the counter has none."""
     check_holder(s.connection(), counter.id, page)
     current = queries.current_ticket_of(s, counter.id)
@@ -166,15 +165,15 @@ def _pick_next(conn, counter_id):
     return conn.execute(head, params).scalar()
 
 
-def _result(s, counter, ticket):
+def result_of(s, counter, ticket):
     return {
         "ticket": queries.ticket_dict(s, ticket, with_estimate=False) if ticket else None,
         "counter": queries.counter_summary(counter),
     }
 
 
-def _emit_after(result, called=False, recall=False, action=None):
-    app = _app()
+def emit_after(result, called=False, recall=False, action=None):
+    app = app_now()
     if called and result["ticket"]:
         signals.ticket_called.send(
             app, ticket=result["ticket"], counter=result["counter"], recall=recall
@@ -218,7 +217,7 @@ def _finish_and_claim(s, counter, current_id, ticket_id, user_id, data=None):
         events.append({"ticket_id": ticket_id, "kind": "called", "data": data})
     tickets.record_events(s, events, at=now, counter_id=counter.id, user_id=user_id)
     s.expire_all()  # rows the caller loaded (call_number's ticket) changed under the ORM
-    result = _result(s, counter, s.get(Ticket, ticket_id) if ticket_id is not None else None)
+    result = result_of(s, counter, s.get(Ticket, ticket_id) if ticket_id is not None else None)
     finished = (
         queries.ticket_dict(s, s.get(Ticket, current_id), with_estimate=False)
         if current_id is not None
@@ -229,8 +228,8 @@ def _finish_and_claim(s, counter, current_id, ticket_id, user_id, data=None):
 
 def _emit_call(result, finished):
     if finished:
-        signals.ticket_changed.send(_app(), ticket=finished, action="done")
-    _emit_after(result, called=True)
+        signals.ticket_changed.send(app_now(), ticket=finished, action="done")
+    emit_after(result, called=True)
 
 
 def call_next(counter_number, user_id=None, expected_ticket_id=None, page=None):
@@ -325,8 +324,8 @@ def _check_served_here(conn, counter, ticket, code):
 
 def recall(counter_number, user_id=None, expected_ticket_id=None, page=None):
     with get_db().write() as s:
-        counter = _counter(s, counter_number)
-        ticket = _current(
+        counter = load_counter(s, counter_number)
+        ticket = current_of(
             s,
             counter,
             expected_ticket_id,
@@ -341,15 +340,15 @@ def recall(counter_number, user_id=None, expected_ticket_id=None, page=None):
             counter_id=counter.id,
             user_id=user_id,
         )
-        result = _result(s, counter, ticket)
-    _emit_after(result, called=True, recall=True)
+        result = result_of(s, counter, ticket)
+    emit_after(result, called=True, recall=True)
     return result
 
 
 def start_serving(counter_number, user_id=None, expected_ticket_id=None, page=None):
     with get_db().write() as s:
-        counter = _counter(s, counter_number)
-        ticket = _current(
+        counter = load_counter(s, counter_number)
+        ticket = current_of(
             s,
             counter,
             expected_ticket_id,
@@ -367,15 +366,15 @@ def start_serving(counter_number, user_id=None, expected_ticket_id=None, page=No
                 counter_id=counter.id,
                 user_id=user_id,
             )
-        result = _result(s, counter, ticket)
-    _emit_after(result, action="serving")
+        result = result_of(s, counter, ticket)
+    emit_after(result, action="serving")
     return result
 
 
 def complete(counter_number, user_id=None, expected_ticket_id=None, page=None):
     with get_db().write() as s:
-        counter = _counter(s, counter_number)
-        ticket = _current(
+        counter = load_counter(s, counter_number)
+        ticket = current_of(
             s,
             counter,
             expected_ticket_id,
@@ -383,15 +382,15 @@ def complete(counter_number, user_id=None, expected_ticket_id=None, page=None):
             page=page,
         )
         tickets.finish(s, ticket, "done", counter.id, user_id)
-        result = _result(s, counter, ticket)
-    _emit_after(result, action="done")
+        result = result_of(s, counter, ticket)
+    emit_after(result, action="done")
     return result
 
 
 def no_show(counter_number, user_id=None, requeue=False, expected_ticket_id=None, page=None):
     with get_db().write() as s:
-        counter = _counter(s, counter_number)
-        ticket = _current(
+        counter = load_counter(s, counter_number)
+        ticket = current_of(
             s,
             counter,
             expected_ticket_id,
@@ -415,118 +414,9 @@ def no_show(counter_number, user_id=None, requeue=False, expected_ticket_id=None
             tickets.finish(s, ticket, "no_show", counter.id, user_id)
         s.flush()
         s.expire(ticket, ["counter"])
-        result = _result(s, counter, ticket)
-    _emit_after(result, action="no_show")
+        result = result_of(s, counter, ticket)
+    emit_after(result, action="no_show")
     return result
-
-
-def transfer(
-    counter_number,
-    service_code=None,
-    user_id=None,
-    expected_ticket_id=None,
-    page=None,
-    to_counter=None,
-):
-    """The citizen keeps the code, the QR link and the place by original issue time.
-
-    To a service (the copy waits in its queue), to a counter (the copy waits for that counter
-    only, which calls it before its services' queue), or both (that counter, that service).
-    """
-    if service_code is None and to_counter is None:
-        raise Invalid(
-            "Cần chọn lĩnh vực hoặc quầy để chuyển đến. Give a service or a counter.",
-            "missing_field",
-            field="service",
-        )
-    with get_db().write() as s:
-        counter = _counter(s, counter_number)
-        ticket = _current(
-            s,
-            counter,
-            expected_ticket_id,
-            missing="Quầy không có vé để chuyển. No ticket to transfer.",
-            page=page,
-        )
-        target = ticket.service
-        if service_code is not None:
-            target = s.scalar(select(Service).where(Service.code == service_code))
-            if target is None:
-                raise NotFound(
-                    f"Không có lĩnh vực '{service_code}'. Unknown service.", "unknown_service"
-                )
-            if not target.is_active:
-                raise Conflict(
-                    "Lĩnh vực này đang tạm ngừng. Target service is paused.", "service_inactive"
-                )
-            if target.id == ticket.service_id and to_counter is None:
-                raise Invalid(
-                    "Vé đã thuộc lĩnh vực này. Ticket is already in that service.",
-                    "same_service",
-                )
-        desk = _target_counter(s, counter, to_counter) if to_counter is not None else None
-        moved_to = {"to": target.code}
-        if desk is not None:
-            moved_to["to_counter"] = desk.number
-        tickets.finish(s, ticket, "transferred", counter.id, user_id, **moved_to)
-        moved_id = tickets.insert_ticket(
-            s,
-            service_id=target.id,
-            series_service_id=ticket.series_service_id,
-            day=ticket.day,
-            number=ticket.number,
-            code=ticket.code,
-            priority=ticket.priority,
-            priority_class=ticket.priority_class,
-            origin="transfer",
-            parent_id=ticket.id,
-            track_token=ticket.track_token,
-            kiosk_id=ticket.kiosk_id,
-            issued_dt=ticket.issued_dt,
-            queue_dt=ticket.issued_dt,
-            reserved_counter_id=desk.id if desk is not None else None,
-        )
-        tickets.record_events(
-            s,
-            [
-                {
-                    "ticket_id": moved_id,
-                    "kind": "transferred_in",
-                    "data": {"parent": ticket.id, **moved_to},
-                }
-            ],
-            counter_id=counter.id,
-            user_id=user_id,
-        )
-        moved = s.get(Ticket, moved_id)
-        result = {
-            "ticket": queries.ticket_dict(s, moved),
-            "counter": queries.counter_summary(counter),
-        }
-    _emit_after(result, action="transferred")
-    if desk is not None:  # the receiving counter's page redraws its list at once
-        signals.counter_changed.send(_app(), counter=queries.counter_summary(desk))
-    return result
-
-
-def _target_counter(s, counter, number):
-    desk = s.scalar(select(Counter).where(Counter.number == number))
-    if desk is None:
-        raise NotFound(
-            f"Không có quầy số {number}. Unknown counter {number}.",
-            "unknown_counter",
-            field="counter",
-        )
-    if desk.id == counter.id:
-        raise Invalid(
-            "Vé đang ở chính quầy này. The ticket is already at this counter.", "same_counter"
-        )
-    if desk.state == "closed":
-        raise Conflict(
-            f"{desk.name} đã đóng, không nhận vé chuyển đến. Counter {number} is closed.",
-            "counter_closed",
-        )
-    return desk
 
 
 REASON_MAX = 200
@@ -538,7 +428,7 @@ def set_counter_state(counter_number, state, user_id=None, reason=None, page=Non
         raise Invalid(f"Trạng thái quầy không hợp lệ: {state}.", "invalid_state")
     reason = " ".join((reason or "").split())[:REASON_MAX] or None
     with get_db().write() as s:
-        counter = _counter(s, counter_number)
+        counter = load_counter(s, counter_number)
         check_holder(s.connection(), counter.id, page)
         counter.state = state
         counter.pause_reason = reason if state != "open" else None
@@ -552,31 +442,10 @@ def set_counter_state(counter_number, state, user_id=None, reason=None, page=Non
             {"state": state, "reason": counter.pause_reason, "counter": counter.number},
             user_id,
         )
-        result = _result(s, counter, queries.current_ticket_of(s, counter.id))
-    signals.counter_changed.send(_app(), counter=result["counter"])
-    signals.queue_changed.send(_app())
+        result = result_of(s, counter, queries.current_ticket_of(s, counter.id))
+    signals.counter_changed.send(app_now(), counter=result["counter"])
+    signals.queue_changed.send(app_now())
     return result
 
 
 STATE_VI = {"open": "mở lại", "paused": "tạm dừng", "closed": "đóng"}
-
-
-def cancel_by_citizen(token):
-    """The citizen gives up a waiting ticket from the phone (the QR link is the proof)."""
-    with get_db().write() as s:
-        ticket = s.scalar(
-            select(Ticket).where(Ticket.track_token == token).order_by(Ticket.id.desc()).limit(1)
-        )
-        if ticket is None:
-            raise NotFound("Không tìm thấy vé.", "unknown_ticket")
-        if ticket.status != "waiting":
-            raise Conflict(
-                "Vé không còn ở hàng chờ nên không hủy được; xin quý vị đến quầy hoặc bàn hướng dẫn.",
-                "not_waiting",
-                status_now=ticket.status,
-            )
-        tickets.finish(s, ticket, "cancelled", None, None, reason="citizen")
-        data = queries.ticket_dict(s, ticket, with_estimate=False)
-    signals.ticket_changed.send(_app(), ticket=data, action="cancelled")
-    signals.queue_changed.send(_app())
-    return {"ticket": queries.citizen_view(data)}

@@ -225,3 +225,24 @@ def expire_previous_days():
     if count:
         signals.queue_changed.send(current_app._get_current_object())
     return count
+
+
+def cancel_by_citizen(token):
+    """The citizen gives up a waiting ticket from the phone (the QR link is the proof)."""
+    with get_db().write() as s:
+        ticket = s.scalar(
+            select(Ticket).where(Ticket.track_token == token).order_by(Ticket.id.desc()).limit(1)
+        )
+        if ticket is None:
+            raise NotFound("Không tìm thấy vé.", "unknown_ticket")
+        if ticket.status != "waiting":
+            raise Conflict(
+                "Vé không còn ở hàng chờ nên không hủy được; xin quý vị đến quầy hoặc bàn hướng dẫn.",
+                "not_waiting",
+                status_now=ticket.status,
+            )
+        finish(s, ticket, "cancelled", None, None, reason="citizen")
+        data = queries.ticket_dict(s, ticket, with_estimate=False)
+    signals.ticket_changed.send(current_app._get_current_object(), ticket=data, action="cancelled")
+    signals.queue_changed.send(current_app._get_current_object())
+    return {"ticket": queries.citizen_view(data)}
