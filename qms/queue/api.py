@@ -92,8 +92,7 @@ def issue_ticket(data):
     enrolled = limits.enrolled_kiosk()
     # an enrolled kiosk is who its cookie says; any other label only routes the paper ticket
     kiosk = enrolled or data.get("kiosk") or request.headers.get("X-Kiosk-Id")
-    with get_db().read() as s:
-        limits.admit(s, request.remote_addr, enrolled)
+    limits.admit(request.remote_addr, enrolled)
     return issuing.issue_ticket(data["service"].upper(), data.get("priority"), kiosk)
 
 

@@ -16,6 +16,7 @@ from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from qms.errors import RateLimited
+from qms.extensions import get_db
 from qms.models import Setting
 from qms.state import get_state
 from qms.timeutil import iso, utcnow
@@ -83,13 +84,22 @@ def ceiling_setting(s):
     return per_minute, lifted_until
 
 
-def admit(s_read, address, kiosk=None):
+def _cached_ceiling():
+    # read once per change (qms/cache.py): the issuing path does not open a read per ticket
+    def read():
+        with get_db().read() as s:
+            return ceiling_setting(s)
+
+    return get_state().cache.get("issue-ceiling", read, 5.0)
+
+
+def admit(address, kiosk=None):
     """Count one anonymous ticket; raise RateLimited (429) when a limit is reached."""
     state = get_state()
     state.address_limiter.hit(("address", address))
     if kiosk is not None:
         state.kiosk_limiter.hit(("kiosk", kiosk))
-    per_minute, lifted_until = ceiling_setting(s_read)
+    per_minute, lifted_until = _cached_ceiling()
     if lifted_until and lifted_until > iso(utcnow()):
         per_minute = 0
     state.ceiling.hit(per_minute)

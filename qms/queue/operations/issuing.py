@@ -364,4 +364,8 @@ def set_issue_ceiling(user, per_minute=None, lift_minutes=None):
             {"before": {"per_minute": old_per_minute, "lifted_until": old_lifted}, "after": value},
             user["id"] if user else None,
         )
-        return limits.ceiling_status(s)
+        status = limits.ceiling_status(s)
+    # every process drops its cached ceiling (qms/cache.py listens to every change signal)
+    signals.queue_changed.send(current_app._get_current_object())
+    status["lifted_until"] = value["lifted_until"]
+    return status
