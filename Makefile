@@ -45,10 +45,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: install
+bench: install services
+	$(BIN)/python bench/bench_speed.py
 	$(BIN)/python bench/bench_issue.py
 	$(BIN)/python bench/bench_print.py
 	$(BIN)/python bench/bench_display.py
+	$(BIN)/python bench/bench_announce.py
+	$(BIN)/python bench/bench_reports.py
+	$(BIN)/python bench/bench_devices.py
+	$(BIN)/python bench/bench_fuzz.py --examples 50
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -8,6 +8,7 @@ when several processes serve a site.
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
@@ -42,6 +43,7 @@ def start(app):
         )
         thread.start()
         threads.append(thread)
+    get_state(app).loop_threads = threads
     return threads
 
 
@@ -53,10 +55,14 @@ def _run(app, name, fn, stop):
         log.exception("background %s crashed", name)
 
 
-def stop(app):
+def stop(app, wait_seconds=5.0):
+    """Stop the loops and give them a moment to finish (they release their leases then)."""
     event = get_state(app).stop_event
     if event is not None:
         event.set()
+    deadline = time.monotonic() + wait_seconds
+    for thread in get_state(app).loop_threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
     marker = _marker(app)
     if marker.exists() and marker.read_text().strip() == str(os.getpid()):
         marker.unlink()

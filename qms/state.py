@@ -25,6 +25,7 @@ class AppState:
     socket_gate: Any = None  # qms.web.sockets.SocketGate: open sockets per address and in all
     loops: dict = field(default_factory=dict)  # background loops by name: fn(app, stop_event)
     stop_event: Any = None  # threading.Event set when `qms serve` stops
+    loop_threads: list = field(default_factory=list)  # the running loops, joined on stop
     startup_checks: list = field(default_factory=list)  # fn(config) → problem text or None
     devices: Any = None  # qms.devices runtime (printer health, agent bookkeeping)
     printer_transport: Any = None  # tests: a printer_drivers transport used instead of PRINTER

@@ -1,4 +1,4 @@
-"""The counter desk (issue 11): call a given number, transfer to a counter, pause with a
+"""The counter desk: call a given number, transfer to a counter, pause with a
 reason, an officer's figures of the day, one officer per counter."""
 
 import pytest

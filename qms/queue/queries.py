@@ -39,7 +39,7 @@ def ahead_of(s, ticket):
     """Waiting tickets of the same service that will be called before this one."""
     if ticket.status != "waiting":
         return 0
-    # issue 11 (counter): a ticket reserved for one counter queues among that counter's
+    # a ticket reserved for one counter queues among that counter's
     # reserved tickets only, and reserved tickets are not ahead of anyone else
     reserved = getattr(ticket, "reserved_counter_id", None)
     same_queue = (
@@ -267,7 +267,7 @@ def counter_summary(counter):
         "number": counter.number,
         "name": counter.name,
         "state": counter.state,
-        "reason": counter.pause_reason,  # issue 11 (counter): shown on the display's tile
+        "reason": counter.pause_reason,  # shown on the display's tile
     }
 
 
@@ -299,7 +299,7 @@ def counter_queue(number, limit=50):
         if counter is None:
             return []
         service_ids = [link.service_id for link in counter.links]
-        # issue 11 (counter): tickets transferred to this counter come first; tickets
+        # tickets transferred to this counter come first; tickets
         # transferred to another counter are not in this list
         tickets = s.scalars(
             select(Ticket)

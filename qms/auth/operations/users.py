@@ -1,6 +1,6 @@
 """Staff accounts: create, change, reset to a one-time password, the own password, tokens."""
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from qms.auth.models import ApiToken, User
@@ -58,7 +58,9 @@ def create_user(
     check_password_rules(password, username)
     full_name, title = _text(full_name, "full_name"), _text(title, "title")
     with get_db().write() as s:
-        if s.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
+        # SQLite's lower() folds ASCII only: compare the exact name too (the unique index does)
+        same = or_(User.username == username, func.lower(User.username) == username.lower())
+        if s.scalar(select(User.id).where(same)):
             raise Conflict(
                 f"Tên đăng nhập '{username}' đã có người dùng. Username '{username}' exists.",
                 "user_exists",

@@ -304,7 +304,7 @@ def connect_signals(app):
     signals.incident_changed.connect(
         guarded("alert", alerts.on_incident_changed), sender=app, weak=False
     )
-    # plan 2.2: an account locked after wrong passwords (auth feature, ENGINEER centre-admin)
+    # plan 2.2: an account locked after wrong passwords (auth feature)
     signals.account_locked.connect(
         guarded("account_locked", on_account_locked), sender=app, weak=False
     )

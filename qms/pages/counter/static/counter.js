@@ -556,7 +556,7 @@
     say(S.arrived, "info");
   }
 
-  // --- help requests from the kiosks (contract C3) ----------------------------------------
+  // --- help requests from the kiosks ----------------------------------------
   st.help = {};
   function renderHelp() {
     var items = Object.keys(st.help).map(function (k) { return st.help[k]; }).sort(function (a, b) { return a.id - b.id; });

@@ -128,7 +128,7 @@
       if (c.state !== "open") { cls += " paused"; code = c.state === "paused" ? "Tạm dừng" : "Đã đóng"; }
       else if (!cur) { cls += " idle"; code = "—"; }
       else code = cur.code;
-      // the officer's pause reason (issue 11, ENGINEER counter), under "Tạm dừng"
+      // the officer's pause reason, under "Tạm dừng"
       if (c.state !== "open" && c.reason) { cls += " why"; why = '<span class="d-counter-reason">' + esc(c.reason) + '</span>'; }
       if (c.state === "open" && cur && (state.flashCounter[c.number] || 0) > now) cls += " flash";
       return '<div class="' + cls + '" data-counter="' + c.number + '" data-code="' + esc(c.state === "open" && cur ? cur.code : "") +

@@ -1,4 +1,4 @@
-/* The rating question on the phone page (ENGINEER ratings): shown when the ticket is done,
+/* The rating question on the phone page: shown when the ticket is done,
    watches the status that track.js writes on #track, posts the answer with the ticket's token. */
 (function () {
   "use strict";
