@@ -33,11 +33,13 @@ def init_command(demo):
         click.echo("Demo services and counters created.")
     if not any(u["role"] == ADMIN for u in users_list()):
         password = generate_password()
-        create_user("admin", ADMIN, password, full_name="Quản trị")
+        # a one-time password like every other handed-out one: changed at first login
+        create_user("admin", ADMIN, password, full_name="Quản trị", must_change=True)
         click.echo("")
         click.echo("  First administrator created (shown only this once):")
         click.echo("    username: admin")
         click.echo(f"    password: {password}")
+        click.echo("  It is a one-time password: the first login asks for a new one.")
         click.echo("")
 
 

@@ -1,6 +1,7 @@
 """A real `qms serve` subprocess: for end-to-end, browser and crash tests, the bench and drills."""
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -59,6 +60,10 @@ class LiveServer:
         for line in out.splitlines():
             if "password:" in line:
                 self.admin_password = line.split("password:", 1)[1].strip()
+        if self.admin_password:
+            # the printed one is one-time: the operator sets a lasting one, as a centre would
+            self.admin_password = f"Qt-{secrets.token_hex(6)}-2026"
+            self.qms("user", "passwd", "admin", "--password", self.admin_password)
         return out
 
     def start(self, timeout=30):

@@ -33,9 +33,20 @@ def test_init_creates_schema_demo_and_one_admin_once(fresh_app):
         from qms.auth.operations import authenticate
         from qms.queue.queries import counters_list, services_list
 
-        assert authenticate("admin", password)["role"] == "admin"
+        admin = authenticate("admin", password)
+        assert (admin["role"], admin["must_change_password"]) == ("admin", True)
         assert [s["code"] for s in services_list()] == list("ABCDEFGHT")
         assert len(counters_list()) == 4
+    # the printed password is one-time: the first login must replace it
+    client = fresh_app.test_client()
+    body = {"username": "admin", "password": password}
+    refused = client.post("/api/v1/auth/token", json=body)
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (
+        403,
+        "password_change_required",
+    )
+    changed = client.post("/api/v1/auth/token", json={**body, "new_password": "Quan-tri-moi-2026"})
+    assert changed.status_code == 201, changed.get_json()
     again = runner.invoke(args=["init", "--demo"])
     assert again.exit_code == 0
     assert "password:" not in again.output  # printed once, never again
