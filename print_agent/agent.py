@@ -88,7 +88,45 @@ class AgentError(Exception):
     pass
 
 
-class Agent:
+class ServerSession:
+    """HTTP to the server with a device token, logging in again once when the token is refused.
+
+    The agent sets http (a requests.Session), server, username, password and token.
+    """
+
+    http_timeout = 10  # seconds per request unless a call says otherwise
+
+    def _login(self):
+        if not (self.username and self.password):
+            raise AgentError("token rejected and no --username/--password to log in again")
+        r = self.http.post(
+            f"{self.server}/api/v1/auth/token",
+            json={"username": self.username, "password": self.password},
+            timeout=self.http_timeout,
+        )
+        if r.status_code != 201:
+            raise AgentError(f"login failed: HTTP {r.status_code} {r.text[:200]}")
+        self.token = r.json()["token"]
+
+    def _call(self, method, path, timeout=None, **kwargs):
+        if not self.token:
+            self._login()
+        for attempt in (1, 2):
+            r = self.http.request(
+                method,
+                f"{self.server}/api/v1{path}",
+                headers={"Authorization": f"Bearer {self.token}"},
+                timeout=timeout or self.http_timeout,
+                **kwargs,
+            )
+            if r.status_code == 401 and attempt == 1 and self.username:
+                self._login()
+                continue
+            return r
+        return r
+
+
+class Agent(ServerSession):
     """One kiosk's agent. run(stop) loops; run_once() is one cycle (tests call it directly)."""
 
     def __init__(
@@ -125,37 +163,6 @@ class Agent:
         self.last_hello = 0.0
         self.printer_report = {"printer_state": "unknown"}
         self.printed = 0
-
-    # --- HTTP -----------------------------------------------------------------------------
-
-    def _login(self):
-        if not (self.username and self.password):
-            raise AgentError("token rejected and no --username/--password to log in again")
-        r = self.http.post(
-            f"{self.server}/api/v1/auth/token",
-            json={"username": self.username, "password": self.password},
-            timeout=10,
-        )
-        if r.status_code != 201:
-            raise AgentError(f"login failed: HTTP {r.status_code} {r.text[:200]}")
-        self.token = r.json()["token"]
-
-    def _call(self, method, path, timeout=10, **kwargs):
-        if not self.token:
-            self._login()
-        for attempt in (1, 2):
-            r = self.http.request(
-                method,
-                f"{self.server}/api/v1{path}",
-                headers={"Authorization": f"Bearer {self.token}"},
-                timeout=timeout,
-                **kwargs,
-            )
-            if r.status_code == 401 and attempt == 1 and self.username:
-                self._login()
-                continue
-            return r
-        return r
 
     def hello(self):
         body = {

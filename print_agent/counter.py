@@ -19,7 +19,7 @@ import requests
 
 from hardware import HardwareError, InputDevice, KeyMap, LedBoard, Press
 
-from .agent import AgentError, Journal
+from .agent import AgentError, Journal, ServerSession
 
 log = logging.getLogger(__name__)
 VERSION = "1"
@@ -30,8 +30,10 @@ def _token(device, press):
     return f"{device},{press.action},{press.score or 0},{int(time.time() * 1000)}"
 
 
-class CounterAgent:
+class CounterAgent(ServerSession):
     """One counter PC. start() opens devices and threads; stop() closes them."""
+
+    http_timeout = 5  # a press is worth little late: fail fast, buffer, retry
 
     def __init__(
         self,
@@ -73,37 +75,6 @@ class CounterAgent:
         self.sent = 0
         self.dropped = 0
         self.threads = []
-
-    # --- HTTP -------------------------------------------------------------------------------
-
-    def _login(self):
-        if not (self.username and self.password):
-            raise AgentError("token rejected and no --username/--password to log in again")
-        r = self.http.post(
-            f"{self.server}/api/v1/auth/token",
-            json={"username": self.username, "password": self.password},
-            timeout=5,
-        )
-        if r.status_code != 201:
-            raise AgentError(f"login failed: HTTP {r.status_code} {r.text[:200]}")
-        self.token = r.json()["token"]
-
-    def _call(self, method, path, timeout=5, **kwargs):
-        if not self.token:
-            self._login()
-        for attempt in (1, 2):
-            r = self.http.request(
-                method,
-                f"{self.server}/api/v1{path}",
-                headers={"Authorization": f"Bearer {self.token}"},
-                timeout=timeout,
-                **kwargs,
-            )
-            if r.status_code == 401 and attempt == 1 and self.username:
-                self._login()
-                continue
-            return r
-        return r
 
     # --- devices ----------------------------------------------------------------------------
 
