@@ -1,10 +1,16 @@
 """State that changes rarely, computed once per change and served from memory.
 
-Every signal of qms/signals.py that says "something changed" bumps the version; a value is
-recomputed on the first read after a bump, or after its ttl (the clock moves what some values
-show: open now, the last twelve hours of calls). One reader computes while the others wait
-for it. With several processes (QMS_MESSAGE_QUEUE), qms/realtime.py relays the bumps so
-every process drops its copy within milliseconds; the ttl bounds it in any case.
+Two kinds of value, each with its version:
+- "queue" values (the board) change with the queue: every signal that says "something
+  changed" bumps them, a ticket issued or called included;
+- "setup" values (the mode, the ticket ceiling, the OpenAPI document) change with the set-up
+  only: the signals of queue traffic (TRAFFIC) leave them, every other change bumps them.
+So a morning of tickets never makes the issuing path re-read its settings. A value is
+recomputed on the first read after a bump of its kind, or after its ttl (the clock moves
+what some values show: open now, the last twelve hours of calls). One reader computes while
+the others wait for it. With several processes (QMS_MESSAGE_QUEUE), the Relay below carries
+every bump, with its kind, so every process drops its copy within milliseconds; the ttl
+bounds it in any case.
 """
 
 import logging
@@ -19,42 +25,73 @@ log = logging.getLogger(__name__)
 
 # signals that change nothing any cached value shows
 QUIET = {"ticket-issuing", "print-changed", "device-failed", "device-recovered", "app-started"}
+# queue traffic: moves the board, never the set-up (a change of set-up sends setup_changed)
+TRAFFIC = {
+    "ticket-issued",
+    "ticket-called",
+    "ticket-changed",
+    "queue-changed",
+    "counter-changed",
+    "counter-hold-changed",
+    "ticket-rated",
+    "help-requested",
+    "help-acknowledged",
+}
+KINDS = ("queue", "setup")
+
+
+def kinds_of(signal_name):
+    """The kinds of cached value a signal drops: none, the queue's, or all."""
+    if signal_name in QUIET:
+        return ()
+    return ("queue",) if signal_name in TRAFFIC else KINDS
 
 
 class ReadCache:
     def __init__(self):
-        self.version = 0
-        self._entries = {}  # key → (version, expires, value)
+        self.versions = dict.fromkeys(KINDS, 0)
+        self._entries = {}  # key → (kind, version, expires, value)
         self._lock = threading.Lock()
         self._computing = {}  # key → lock held by the one reader computing it
 
     def invalidate(self, *_args, **_kwargs):
-        with self._lock:
-            self.version += 1
+        """Every value is stale (a change of set-up, or whatever may have been missed)."""
+        self.bump(KINDS)
 
-    def get(self, key, compute, ttl):
+    def invalidate_queue(self, *_args, **_kwargs):
+        """The queue moved: the board is stale, the settings are not."""
+        self.bump(("queue",))
+
+    def bump(self, kinds):
+        with self._lock:
+            for kind in kinds:
+                self.versions[kind] += 1
+
+    def get(self, key, compute, ttl, kind="queue"):
         entry = self._entries.get(key)
         now = time.monotonic()
-        if entry is not None and entry[0] == self.version and entry[1] > now:
-            return entry[2]
+        if entry is not None and entry[1] == self.versions[entry[0]] and entry[2] > now:
+            return entry[3]
         with self._lock:
             lock = self._computing.setdefault(key, threading.Lock())
         with lock:
             entry = self._entries.get(key)  # another reader may have just computed it
             now = time.monotonic()
-            if entry is not None and entry[0] == self.version and entry[1] > now:
-                return entry[2]
-            version = self.version  # a bump during compute makes this value stale at once
+            if entry is not None and entry[1] == self.versions[entry[0]] and entry[2] > now:
+                return entry[3]
+            version = self.versions[kind]  # a bump during compute makes this value stale
             value = compute()
-            self._entries[key] = (version, now + ttl, value)
+            self._entries[key] = (kind, version, now + ttl, value)
             return value
 
 
 def connect(app, cache):
-    """Every change signal of the app drops the cached values."""
+    """Every change signal of the app drops the cached values of its kinds."""
     for name, signal in signals.all_signals().items():
-        if name not in QUIET:
-            signal.connect(cache.invalidate, sender=app, weak=False)
+        kinds = kinds_of(name)
+        if kinds:
+            receiver = cache.invalidate if kinds == KINDS else cache.invalidate_queue
+            signal.connect(receiver, sender=app, weak=False)
 
 
 class Relay:
@@ -70,9 +107,17 @@ class Relay:
         self.me = f"{os.getpid()}:{uuid.uuid4().hex[:8]}".encode()
         self._errors = 0
 
-    def publish(self, *_args, **_kwargs):
+    def publisher(self, kinds):
+        message = self.me + b"|" + ",".join(kinds).encode()
+
+        def publish(*_args, **_kwargs):
+            self.publish(message)
+
+        return publish
+
+    def publish(self, message):
         try:
-            self.client.publish(self.channel, self.me)
+            self.client.publish(self.channel, message)
         except Exception:  # a missing relay never breaks a write; the ttl still bounds staleness
             self._errors += 1
             if self._errors in (1, 100, 10000):
@@ -85,8 +130,11 @@ class Relay:
                 pubsub.subscribe(self.channel)
                 while not stop.is_set():
                     message = pubsub.get_message(timeout=1.0)
-                    if message and message.get("data") != self.me:
-                        self.cache.invalidate()
+                    if message:
+                        sender, _bar, kinds = message.get("data", b"").partition(b"|")
+                        if sender != self.me:
+                            known = [k for k in kinds.decode().split(",") if k in KINDS]
+                            self.cache.bump(known or KINDS)
             except Exception:
                 log.warning("cache relay: listening failed, retrying", exc_info=True)
                 self.cache.invalidate()  # whatever was missed meanwhile
@@ -102,7 +150,8 @@ def relay(app, cache):
         return None
     bridge = Relay(cache, url, app.config["MESSAGE_QUEUE_CHANNEL"])
     for name, signal in signals.all_signals().items():
-        if name not in QUIET:
-            signal.connect(bridge.publish, sender=app, weak=False)
+        kinds = kinds_of(name)
+        if kinds:
+            signal.connect(bridge.publisher(kinds), sender=app, weak=False)
     get_state(app).add_loop("cache-relay", bridge.listen)
     return bridge

@@ -51,6 +51,8 @@ def init_app(app):
 
     @app.after_request
     def remember_lang(response):
+        if "lang=" not in request.environ.get("QUERY_STRING", ""):
+            return response  # most requests: no query to parse
         lang = request.args.get("lang")
         if lang in LANGS:
             response.set_cookie("lang", lang, max_age=86400 * 365, samesite="Lax")

@@ -53,4 +53,4 @@ def cached_mode(ttl=5.0):
         with get_db().read() as s:
             return current_mode(s)["mode"]
 
-    return get_state().cache.get("mode", read, ttl)
+    return get_state().cache.get("mode", read, ttl, kind="setup")

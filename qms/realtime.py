@@ -55,7 +55,7 @@ class BoardBroadcaster:
 
     def mark(self):
         # blinker calls receivers in no set order: drop the cached board before pushing it
-        get_state(self.app).cache.invalidate()
+        get_state(self.app).cache.invalidate_queue()
         self._dirty.set()
         if not self._started:
             with self._lock:
@@ -116,6 +116,10 @@ def init_app(app):
         socketio.emit("ticket", citizen_view(ticket), to=f"ticket:{_token_of(ticket)}")
         broadcaster.mark()
 
+    def on_issued(sender, ticket, **_):
+        # nobody follows a ticket before it exists: its tracking page opens from the paper
+        broadcaster.mark()
+
     def on_counter(sender, counter):
         socketio.emit("counter_state", {"counter": counter}, to=f"counter:{counter['number']}")
 
@@ -131,10 +135,15 @@ def init_app(app):
 
     # weak=False: the closures live as long as the app
     signals.ticket_called.connect(on_called, sender=app, weak=False)
-    signals.ticket_issued.connect(on_ticket, sender=app, weak=False)
+    signals.ticket_issued.connect(on_issued, sender=app, weak=False)
     signals.ticket_changed.connect(on_ticket, sender=app, weak=False)
     signals.counter_changed.connect(on_counter, sender=app, weak=False)
-    for sig in (signals.queue_changed, signals.mode_changed, signals.notices_changed):
+    for sig in (
+        signals.queue_changed,
+        signals.setup_changed,
+        signals.mode_changed,
+        signals.notices_changed,
+    ):
         sig.connect(on_any, sender=app, weak=False)
     signals.incident_changed.connect(on_staff_event("incident"), sender=app, weak=False)
     signals.device_failed.connect(on_staff_event("device_failed"), sender=app, weak=False)

@@ -5,6 +5,7 @@ thread, started here only (never by create_app), and uses a lease (qms.db.try_ac
 when several processes serve a site.
 """
 
+import gc
 import logging
 import os
 import threading
@@ -83,6 +84,10 @@ class _Server(BaseApplication):
         app = self.factory({**(self.config_overrides or {}), "START_BACKGROUND": True})
         start(app)
         self._app = app
+        # the app's long-lived objects (routes, templates, statements, schemas) leave the
+        # collector's sight: a collection then walks only what requests create
+        gc.collect()
+        gc.freeze()
         return app
 
 

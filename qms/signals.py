@@ -15,6 +15,9 @@ ticket_called = _signals.signal("ticket-called")  # ticket, counter (dicts), rec
 ticket_changed = _signals.signal("ticket-changed")  # ticket (dict), action (str)
 counter_changed = _signals.signal("counter-changed")  # counter (dict)
 queue_changed = _signals.signal("queue-changed")  # nothing: waiting counts may have moved
+# nothing: the set-up changed (services, counters, calendar, reception, centre settings,
+# the ticket ceiling); sent before queue_changed. Cached settings follow it (qms/cache.py)
+setup_changed = _signals.signal("setup-changed")
 mode_changed = _signals.signal("mode-changed")  # old, new, reason, user, automatic
 notices_changed = _signals.signal("notices-changed")  # nothing
 device_failed = _signals.signal("device-failed")  # device, kind, message, data

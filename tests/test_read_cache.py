@@ -56,3 +56,39 @@ def test_a_display_never_keeps_a_stale_board_after_a_change(app, socket_client, 
         seen += boards()
         time.sleep(0.05)
     assert seen[-1]["waiting"]["B"] == 1
+
+
+@pytest.mark.parametrize("app_config", [LONG])
+def test_queue_traffic_keeps_the_settings_and_a_setup_change_drops_them(
+    app, client, issue, officer, leader
+):
+    from qms.state import get_state
+
+    cache, computed = get_state(app).cache, []
+
+    def compute():
+        computed.append(len(computed) + 1)
+        return computed[-1]
+
+    assert cache.get("probe", compute, 600, kind="setup") == 1
+    assert cache.get("probe-board", compute, 600) == 2  # a queue value
+    issue("A")
+    called = client.post("/api/v1/counters/1/call-next", json={}, headers=officer["headers"])
+    assert called.status_code == 200
+    # a ticket issued and called: the queue's values are recomputed, the settings are not
+    assert cache.get("probe", compute, 600, kind="setup") == 1
+    assert cache.get("probe-board", compute, 600) == 3
+    changed = client.put("/api/v1/issuing-limit", json={"per_minute": 2}, headers=leader["headers"])
+    assert changed.status_code == 200, changed.get_json()
+    assert cache.get("probe", compute, 600, kind="setup") == 4
+
+
+@pytest.mark.parametrize("app_config", [LONG])
+def test_a_new_ceiling_applies_to_the_next_ticket(app, client, issue, leader):
+    issue("A")  # the unlimited ceiling is now in memory
+    changed = client.put("/api/v1/issuing-limit", json={"per_minute": 2}, headers=leader["headers"])
+    assert changed.status_code == 200, changed.get_json()
+    issue("A")  # the second ticket of the minute
+    refused = client.post("/api/v1/tickets", json={"service": "A"})
+    assert refused.status_code == 429
+    assert refused.get_json()["error"]["code"] == "centre_busy"

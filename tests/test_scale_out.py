@@ -146,6 +146,33 @@ def test_a_change_on_one_process_drops_the_cached_board_of_the_other(site):
     )
 
 
+def test_a_setup_change_on_one_process_applies_at_once_on_the_other(site):
+    """The ticket ceiling is cached for seconds (a setup value, kept through queue traffic):
+    leadership's change on one process reaches the other through the relay."""
+    a, b, _ = site
+    headers = a.token()
+    limit = f"{a.url}/api/v1/issuing-limit"
+    try:
+        # B has the unlimited ceiling in memory: its own tickets keep it there
+        for _ in range(3):
+            assert requests.post(f"{b.url}/api/v1/tickets", json={"service": "D"}, timeout=10).ok
+        changed = requests.put(limit, json={"per_minute": 1}, headers=headers, timeout=10)
+        assert changed.status_code == 200, changed.text
+
+        # B counted 3 tickets this minute: with the new ceiling of 1 it refuses at once
+        # (well inside the 5 s its cached ceiling would otherwise live)
+        def refusal():
+            r = requests.post(f"{b.url}/api/v1/tickets", json={"service": "D"}, timeout=10)
+            return r.json()["error"] if r.status_code == 429 else None
+
+        assert _wait(refusal, 2, "the other process applies the new ceiling")["code"] == (
+            "centre_busy"
+        )
+    finally:
+        restored = requests.put(limit, json={"per_minute": 10000}, headers=headers, timeout=10)
+        assert restored.status_code == 200, restored.text
+
+
 def test_a_killed_lease_holders_loop_resumes_in_the_survivor(site):
     a, b, url = site
     import psycopg

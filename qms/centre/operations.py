@@ -41,6 +41,7 @@ def set_calendar(data, user_id=None):
             {"before": before, "after": clean},
             user_id,
         )
+    signals.setup_changed.send(_app())
     signals.queue_changed.send(_app())
     return clean
 
@@ -72,6 +73,7 @@ def set_reception(paused, reason, user=None):
             user_id,
         )
     signals.reception_changed.send(_app(), paused=bool(paused), reason=after["reason"], user=user)
+    signals.setup_changed.send(_app())
     signals.queue_changed.send(_app())
     return after
 
@@ -153,5 +155,6 @@ def update_settings(changes, user_id=None):
                 user_id,
             )
     settings.apply(_app(), after)
+    signals.setup_changed.send(_app())
     signals.queue_changed.send(_app())
     return new_effective

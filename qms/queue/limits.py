@@ -35,6 +35,8 @@ def enrolment_cookie(kiosk_id):
 
 def enrolled_kiosk():
     """The kiosk id this browser was enrolled as, or None."""
+    if "HTTP_COOKIE" not in request.environ:  # most kiosks of a centre are not enrolled
+        return None
     raw = request.cookies.get(KIOSK_COOKIE)
     if not raw:
         return None
@@ -90,7 +92,7 @@ def _cached_ceiling():
         with get_db().read() as s:
             return ceiling_setting(s)
 
-    return get_state().cache.get("issue-ceiling", read, 5.0)
+    return get_state().cache.get("issue-ceiling", read, 5.0, kind="setup")
 
 
 def admit(address, kiosk=None):

@@ -107,6 +107,16 @@ class Ticket(Base):
         ),
         Index("ix_tickets_queue", "service_id", "status", "priority_class", "queue_dt", "id"),
         Index("ix_tickets_day", "day"),
+        # issuing counts the people ahead from this index alone (migration 0031)
+        Index(
+            "ix_tickets_waiting",
+            "status",
+            "day",
+            "service_id",
+            "reserved_counter_id",
+            "priority_class",
+            "queue_dt",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -5,8 +5,31 @@ OpenAPI document, error answers, security headers, health, and the assets every 
 def prepare(app):
     """Before any route exists: integers in every URL are bounded (no 500 on 2^63)."""
     from qms.web.routes import BoundedInt
+    from qms.web.session import LeanSessionInterface
 
     app.url_map.converters["int"] = BoundedInt
+    app.session_interface = LeanSessionInterface()
+    _remember_sync(app)
+
+
+def _remember_sync(app):
+    """Flask asks, for every hook and view of every request, whether it is a coroutine
+    function (inspect, each time): every answer here is remembered."""
+    ask = app.ensure_sync
+    known = {}
+
+    def ensure_sync(func):
+        try:
+            return known[func]
+        except KeyError:
+            answer = ask(func)
+            if len(known) < 4096:  # hooks and views are few; a bound method is a new key
+                known[func] = answer
+            return answer
+        except TypeError:  # unhashable
+            return ask(func)
+
+    app.ensure_sync = ensure_sync
 
 
 def init_app(app):
@@ -27,10 +50,15 @@ def init_app(app):
 def guard_sockets(app):
     """Last, after realtime: the gate must be the outermost WSGI layer, ahead of Engine.IO."""
     from qms.state import get_state
+    from qms.web.security import SecurityHeaders
     from qms.web.sockets import SocketGate
 
+    # HTTP goes straight to Flask (with the security headers); only /socket.io/ passes through
+    # Engine.IO, whose layer copies the environ and builds a class on every request
+    sockets = app.wsgi_app
     gate = SocketGate(
-        app.wsgi_app,
+        sockets,
+        http_app=SecurityHeaders(getattr(sockets, "wsgi_app", sockets)),
         per_address=int(app.config["SOCKETS_PER_ADDRESS"]),
         total=max(1, int(app.config["SERVE_THREADS"]) - int(app.config["HTTP_RESERVED_THREADS"])),
     )

@@ -24,7 +24,7 @@ def _database_alive():
 
 @api_route("/health", summary="Liveness, mode, version and the write path's state", tag="system")
 def health():
-    alive = get_state().cache.get("database-alive", _database_alive, ALIVE_SECONDS)
+    alive = get_state().cache.get("database-alive", _database_alive, ALIVE_SECONDS, kind="setup")
     if not alive:
         raise QmsError(
             "Cơ sở dữ liệu không phản hồi. Database unavailable.",
@@ -40,4 +40,4 @@ def health():
 
 @api_route("/openapi.json", summary="This document", tag="system")
 def openapi():
-    return get_state().cache.get("openapi", openapi_document, 3600)
+    return get_state().cache.get("openapi", openapi_document, 3600, kind="setup")

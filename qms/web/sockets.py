@@ -14,8 +14,9 @@ SOCKET_PATH = "/socket.io/"
 
 
 class SocketGate:
-    def __init__(self, wsgi_app, per_address, total):
-        self.wsgi_app = wsgi_app
+    def __init__(self, wsgi_app, per_address, total, http_app=None):
+        self.wsgi_app = wsgi_app  # Engine.IO's layer: /socket.io/ (and anything else)
+        self.http_app = http_app or wsgi_app  # every other path
         self.per_address = per_address
         self.total = total
         self._lock = threading.Lock()
@@ -47,7 +48,7 @@ class SocketGate:
 
     def __call__(self, environ, start_response):
         if not environ.get("PATH_INFO", "").startswith(SOCKET_PATH):
-            return self.wsgi_app(environ, start_response)
+            return self.http_app(environ, start_response)
         address = environ.get("REMOTE_ADDR") or "?"
         refused = self._enter(address)
         if refused:

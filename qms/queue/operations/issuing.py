@@ -14,7 +14,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from flask import current_app
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, case, func, select
 
 from qms import calendar as centre_calendar
 from qms import signals
@@ -31,23 +31,34 @@ from qms.timeutil import iso, local_day, utcnow
 log = logging.getLogger(__name__)
 
 # the hot path's statements, built once: constructing them costs more than running them
-_SERVICE_BY_CODE = select(
+_SERVICES_BY_CODE = select(
     Service.id,
     Service.code,
     Service.name_vi,
     Service.name_en,
     Service.is_active,
     Service.daily_cap,
-).where(Service.code == bindparam("code"))
-_CATEGORY_ACTIVE = select(PriorityCategory.is_active).where(
-    PriorityCategory.code == bindparam("code")
+).where(Service.code.in_(bindparam("codes", expanding=True)))
+_ACTIVE_CATEGORIES = select(PriorityCategory.code).where(
+    PriorityCategory.code.in_(bindparam("codes", expanding=True)),
+    PriorityCategory.is_active.is_(True),
 )
-_COUNT_AHEAD = select(func.count(Ticket.id)).where(
-    Ticket.service_id == bindparam("service_id"),
-    Ticket.status == "waiting",
-    Ticket.day == bindparam("day"),
-    Ticket.priority_class <= bindparam("priority_class"),
-    Ticket.id != bindparam("ticket_id"),
+# the waiting queue of each service by priority class, from index ix_tickets_waiting alone:
+# every ticket of a lower class is ahead of a new one, of its own class those queued by now
+_WAITING_BY_CLASS = (
+    select(
+        Ticket.service_id,
+        Ticket.priority_class,
+        func.count(),
+        func.sum(case((Ticket.queue_dt <= bindparam("now"), 1), else_=0)),
+    )
+    .where(
+        Ticket.status == "waiting",
+        Ticket.day == bindparam("day"),
+        Ticket.service_id.in_(bindparam("service_ids", expanding=True)),
+        Ticket.reserved_counter_id.is_(None),
+    )
+    .group_by(Ticket.service_id, Ticket.priority_class)
 )
 
 
@@ -134,14 +145,9 @@ class IssueBatcher:
     def _commit(self, batch):
         if not batch:
             return
-        outcomes = []
         try:
             with get_db().write() as s:
-                for args, done in batch:
-                    try:
-                        outcomes.append((done, _issue_in(s, *args)))
-                    except QmsError as exc:  # refused before writing anything
-                        outcomes.append((done, exc))
+                outcomes = _issue_batch(s, [args for args, _done in batch])
         except Exception:
             # the group's commit failed: nothing of it is on disk. Try each request alone,
             # so one bad request cannot sink the others, and answer each after ITS commit.
@@ -149,31 +155,33 @@ class IssueBatcher:
             for args, done in batch:
                 try:
                     with get_db().write() as s:
-                        result = _issue_in(s, *args)
-                except QmsError as exc:
-                    done.set_exception(exc)
+                        (outcome,) = _issue_batch(s, [args])
                 except Exception:
                     log.exception("issuing one ticket failed")
-                    done.set_exception(StorageUnavailable())
-                else:
-                    done.set_result(result)
+                    outcome = StorageUnavailable()
+                _answer(done, outcome)
             return
-        for done, outcome in outcomes:
-            if isinstance(outcome, Exception):
-                done.set_exception(outcome)
-            else:
-                done.set_result(outcome)
+        for (_args, done), outcome in zip(batch, outcomes, strict=True):
+            _answer(done, outcome)
 
 
-def _require_issuing_mode(s):
+def _answer(done, outcome):
+    if isinstance(outcome, Exception):
+        done.set_exception(outcome)
+    else:
+        done.set_result(outcome)
+
+
+def _standby_refusal(s):
     mode = current_mode(s)["mode"]
-    if mode not in ISSUING_MODES:
-        raise Conflict(
-            "Hệ thống bấm số chính (QMS 1.2) đang hoạt động, xin mời lấy số tại máy chính. "
-            "The main queue system is running: please take a number at the main kiosk.",
-            "standby",
-            mode=mode,
-        )
+    if mode in ISSUING_MODES:
+        return None
+    return Conflict(
+        "Hệ thống bấm số chính (QMS 1.2) đang hoạt động, xin mời lấy số tại máy chính. "
+        "The main queue system is running: please take a number at the main kiosk.",
+        "standby",
+        mode=mode,
+    )
 
 
 # --- the centre's calendar, reception pause and daily caps --------
@@ -185,8 +193,8 @@ _ISSUED_TODAY = select(func.count(Ticket.id)).where(
 )
 
 
-def _reception_refusal(s, service, day, now):
-    """Why reception would refuse this ticket now (paused, closed, cap_reached), or None."""
+def _centre_refusal(s, now):
+    """Why reception refuses every ticket now (paused, closed), or None."""
     calendar, reception = centre_calendar.centre_state(s)
     if reception["paused"]:
         reason = reception.get("reason") or ""
@@ -207,124 +215,197 @@ def _reception_refusal(s, service, day, now):
             "closed",
             next_open=iso(when),
         )
-    if service.daily_cap is not None:
-        issued = (
-            s.connection().execute(_ISSUED_TODAY, {"service_id": service.id, "day": day}).scalar()
-        )
-        if issued >= service.daily_cap:
-            return Conflict(
-                f"Lĩnh vực {service.name_vi} đã hết số hôm nay. Quý vị vui lòng quay lại vào "
-                f"ngày làm việc tiếp theo. Trân trọng cảm ơn. "
-                f"{service.code}: today's numbers are all given out.",
-                "cap_reached",
-                daily_cap=service.daily_cap,
-            )
     return None
+
+
+def _cap_refusal(service):
+    return Conflict(
+        f"Lĩnh vực {service.name_vi} đã hết số hôm nay. Quý vị vui lòng quay lại vào "
+        f"ngày làm việc tiếp theo. Trân trọng cảm ơn. "
+        f"{service.code}: today's numbers are all given out.",
+        "cap_reached",
+        daily_cap=service.daily_cap,
+    )
 
 
 def _issue_overriding(service_code, priority, kiosk_id, user):
     try:
         with get_db().write() as s:
-            return _issue_in(
-                s, service_code, priority, kiosk_id, queries.request_base_url(), override_by=user
+            (outcome,) = _issue_batch(
+                s,
+                [(service_code, priority, kiosk_id, queries.request_base_url())],
+                override_by=user,
             )
     except QmsError:
         raise
     except Exception:
         log.exception("issuing a staff ticket failed")
         raise StorageUnavailable() from None
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
 
 
-def _issue_in(s, service_code, priority, kiosk_id, base_url, override_by=None):
-    """One ticket inside the caller's transaction, from small prepared Core statements.
+def _issue_batch(s, requests, override_by=None):
+    """Tickets for every request [(service_code, priority, kiosk_id, base_url)] inside the
+    caller's transaction: the answer for each, a ticket dict or the QmsError refusing it.
 
-    The ticket, its first event and any listener's rows (print job) commit together;
-    people ahead is counted in the same transaction so the answer is exact.
+    What every ticket of the group shares is read once: the mode, the calendar and pause,
+    the services and categories asked for, the waiting queues, the open counters. Each
+    service's numbers come from one sequence statement (gapless: a refused request takes
+    none), the tickets and their first events from one statement each. The ticket rows, the
+    events and any listener's rows (print jobs) commit together; people ahead is exact in
+    this transaction, counting the group's own earlier tickets.
     """
     now = utcnow()
     day = local_day(now)
-    _require_issuing_mode(s)
     conn = s.connection()
-    service = conn.execute(_SERVICE_BY_CODE, {"code": service_code}).first()
-    if service is None:
-        raise NotFound(
-            f"Không có lĩnh vực '{service_code}'. Unknown service '{service_code}'.",
-            "unknown_service",
-        )
-    if not service.is_active:
-        raise Conflict(
-            f"Lĩnh vực {service.name_vi} tạm ngừng nhận hồ sơ. This service is paused.",
-            "service_inactive",
-        )
-    if priority is not None and not conn.execute(_CATEGORY_ACTIVE, {"code": priority}).scalar():
-        raise Invalid(
-            f"Không có đối tượng ưu tiên '{priority}'. Unknown priority '{priority}'.",
-            "unknown_priority",
-        )
-    refusal = _reception_refusal(s, service, day, now)
-    if refusal is not None and override_by is None:
-        raise refusal
-    number = tickets.next_number(s, service.id, day)
-    row = {
-        "service_id": service.id,
-        "day": day,
-        "number": number,
-        "code": tickets.format_code(service.code, number),
-        "priority": priority,
-        "priority_class": 0 if priority else 1,
-        "track_token": tickets.new_track_token(),
-        "kiosk_id": kiosk_id,
-        "issued_dt": now,
-    }
-    ticket_id = tickets.insert_ticket(s, **row)
-    tickets.record_events(
-        s, [{"ticket_id": ticket_id, "kind": "issued", "data": {"kiosk": kiosk_id}}], at=now
-    )
-    if override_by is not None:  # staff issued past a refusal: who, which, what was overridden
-        log_event(
-            s,
-            "ticket.override",
-            f"{override_by.get('display_name') or override_by['username']} cấp số "
-            f"{row['code']} ngoài quy định" + (f" ({refusal.code})" if refusal is not None else ""),
-            {"ticket": row["code"], "ticket_id": ticket_id, "overrode": refusal and refusal.code},
-            override_by["id"],
-        )
-    ahead = conn.execute(
-        _COUNT_AHEAD,
-        {
-            "service_id": service.id,
-            "day": day,
-            "priority_class": row["priority_class"],
-            "ticket_id": ticket_id,
-        },
-    ).scalar()
-    minutes, _counted = _estimate_inputs(s, service.id, day)
-    # C2 (kiosk): the open counters serving it, read fresh: a counter opened a second ago counts
-    counters = queries.open_counters_serving(s, service.id)
-    ticket = SimpleNamespace(
-        **row,
-        id=ticket_id,
-        status="waiting",
-        origin="local",
-        called_dt=None,
-        finished_dt=None,
-        call_count=0,
-    )
-    data = queries.serialize_ticket(
-        ticket,
-        service,
-        ahead=ahead,
-        wait=int(round(ahead * minutes / len(counters))) if counters else None,
-        base_url=base_url,
-        counters=counters,
-    )
-    # listeners add rows in this transaction (the print job) and say what the answer gains
-    for _receiver, extra in signals.ticket_issuing.send(
-        current_app._get_current_object(), session=s, ticket=dict(data)
+    shared = _standby_refusal(s)
+    if shared is not None:
+        return [shared] * len(requests)
+    codes = sorted({r[0] for r in requests})
+    services = {row.code: row for row in conn.execute(_SERVICES_BY_CODE, {"codes": codes})}
+    asked = sorted({r[1] for r in requests if r[1] is not None})
+    active = set(conn.execute(_ACTIVE_CATEGORIES, {"codes": asked}).scalars()) if asked else set()
+    closed = _centre_refusal(s, now)
+    issued_today = {}  # service id → tickets issued today (services with a daily cap only)
+    outcomes, accepted = [], []  # accepted: (index, service, priority, kiosk, base, refusal)
+    for index, (code, priority, kiosk_id, base_url) in enumerate(requests):
+        service = services.get(code)
+        refusal = None
+        if service is None:
+            outcomes.append(
+                NotFound(
+                    f"Không có lĩnh vực '{code}'. Unknown service '{code}'.", "unknown_service"
+                )
+            )
+            continue
+        if not service.is_active:
+            outcomes.append(
+                Conflict(
+                    f"Lĩnh vực {service.name_vi} tạm ngừng nhận hồ sơ. This service is paused.",
+                    "service_inactive",
+                )
+            )
+            continue
+        if priority is not None and priority not in active:
+            outcomes.append(
+                Invalid(
+                    f"Không có đối tượng ưu tiên '{priority}'. Unknown priority '{priority}'.",
+                    "unknown_priority",
+                )
+            )
+            continue
+        refusal = closed
+        if refusal is None and service.daily_cap is not None:
+            if service.id not in issued_today:
+                issued_today[service.id] = conn.execute(
+                    _ISSUED_TODAY, {"service_id": service.id, "day": day}
+                ).scalar()
+            if issued_today[service.id] >= service.daily_cap:
+                refusal = _cap_refusal(service)
+        if refusal is not None and override_by is None:
+            outcomes.append(refusal)
+            continue
+        issued_today[service.id] = issued_today.get(service.id, 0) + 1
+        outcomes.append(None)  # filled below
+        accepted.append((index, service, priority, kiosk_id, base_url, refusal))
+    if not accepted:
+        return outcomes
+    # numbers: one statement per service, in the order the requests came
+    per_service = {}
+    for item in accepted:
+        per_service.setdefault(item[1].id, []).append(item)
+    numbers = {}
+    for service_id, items in per_service.items():
+        last = tickets.take_numbers(s, service_id, day, len(items))
+        for offset, item in enumerate(items):
+            numbers[item[0]] = last - len(items) + 1 + offset
+    # people ahead: the waiting queues before this group, read once
+    waiting = {}  # (service id, class) → (all, queued by now)
+    for service_id, klass, total, by_now in conn.execute(
+        _WAITING_BY_CLASS, {"day": day, "now": now, "service_ids": sorted(per_service)}
     ):
-        if extra:
-            data.update(extra)
-    return data
+        waiting[(service_id, klass)] = (total, by_now or 0)
+    rows = []
+    for index, service, priority, kiosk_id, _base, _refusal in accepted:
+        number = numbers[index]
+        rows.append(
+            {
+                "service_id": service.id,
+                "day": day,
+                "number": number,
+                "code": tickets.format_code(service.code, number),
+                "priority": priority,
+                "priority_class": 0 if priority else 1,
+                "track_token": tickets.new_track_token(),
+                "kiosk_id": kiosk_id,
+                "issued_dt": now,
+            }
+        )
+    ids = tickets.insert_tickets(s, rows)
+    tickets.record_events(
+        s,
+        [
+            {"ticket_id": ticket_id, "kind": "issued", "data": {"kiosk": row["kiosk_id"]}}
+            for ticket_id, row in zip(ids, rows, strict=True)
+        ],
+        at=now,
+    )
+    counters_of = {sid: queries.open_counters_serving(s, sid) for sid in per_service}
+    app = current_app._get_current_object()
+    earlier = {}  # service id → classes of this group's tickets so far
+    for (index, service, _priority, _kiosk, base_url, refusal), row, ticket_id in zip(
+        accepted, rows, ids, strict=True
+    ):
+        klass = row["priority_class"]
+        before = earlier.setdefault(service.id, [])
+        ahead = (
+            sum(waiting.get((service.id, c), (0, 0))[0] for c in range(klass))
+            + waiting.get((service.id, klass), (0, 0))[1]
+            + sum(1 for c in before if c <= klass)
+        )
+        before.append(klass)
+        if override_by is not None:  # staff issued past a refusal: who, which, what
+            log_event(
+                s,
+                "ticket.override",
+                f"{override_by.get('display_name') or override_by['username']} cấp số "
+                f"{row['code']} ngoài quy định"
+                + (f" ({refusal.code})" if refusal is not None else ""),
+                {
+                    "ticket": row["code"],
+                    "ticket_id": ticket_id,
+                    "overrode": refusal and refusal.code,
+                },
+                override_by["id"],
+            )
+        minutes, _counted = _estimate_inputs(s, service.id, day)
+        # C2 (kiosk): the open counters serving it, read fresh: a counter opened a second ago
+        counters = counters_of[service.id]
+        ticket = SimpleNamespace(
+            **row,
+            id=ticket_id,
+            status="waiting",
+            origin="local",
+            called_dt=None,
+            finished_dt=None,
+            call_count=0,
+        )
+        data = queries.serialize_ticket(
+            ticket,
+            service,
+            ahead=ahead,
+            wait=int(round(ahead * minutes / len(counters))) if counters else None,
+            base_url=base_url,
+            counters=counters,
+        )
+        # listeners add rows in this transaction (the print job) and say what the answer gains
+        for _receiver, extra in signals.ticket_issuing.send(app, session=s, ticket=dict(data)):
+            if extra:
+                data.update(extra)
+        outcomes[index] = data
+    return outcomes
 
 
 def _estimate_inputs(s, service_id, day):
@@ -365,7 +446,7 @@ def set_issue_ceiling(user, per_minute=None, lift_minutes=None):
             user["id"] if user else None,
         )
         status = limits.ceiling_status(s)
-    # every process drops its cached ceiling (qms/cache.py listens to every change signal)
-    signals.queue_changed.send(current_app._get_current_object())
+    # every process drops its cached ceiling (qms/cache.py: a change of set-up)
+    signals.setup_changed.send(current_app._get_current_object())
     status["lifted_until"] = value["lifted_until"]
     return status

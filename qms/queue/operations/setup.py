@@ -22,6 +22,7 @@ def _app():
 
 
 def _changed():
+    signals.setup_changed.send(_app())
     signals.queue_changed.send(_app())
 
 

@@ -28,13 +28,15 @@ def format_code(prefix, number):
     return f"{prefix}{number:03d}"
 
 
-def _upsert_sequence(dialect):
+def _upsert_sequence(dialect, count=None):
+    """last = last + 1 (or + :count), RETURNING the new last: one statement, one row lock."""
+    step = 1 if count is None else bindparam("count")
     return (
         dialect.insert(DailySequence)
-        .values(service_id=bindparam("service_id"), day=bindparam("day"), last=1)
+        .values(service_id=bindparam("service_id"), day=bindparam("day"), last=step)
         .on_conflict_do_update(
             index_elements=[DailySequence.service_id, DailySequence.day],
-            set_={"last": DailySequence.last + 1},
+            set_={"last": DailySequence.last + step},
         )
         .returning(DailySequence.last)
     )
@@ -59,8 +61,14 @@ def _raise_to(dialect):
 
 # the hot path's statements, built once: constructing them costs more than running them
 _NEXT_NUMBER = {"sqlite": _upsert_sequence(sqlite), "postgresql": _upsert_sequence(postgresql)}
+_TAKE_NUMBERS = {
+    "sqlite": _upsert_sequence(sqlite, count=True),
+    "postgresql": _upsert_sequence(postgresql, count=True),
+}
 _RAISE_SEQUENCE = {"sqlite": _raise_to(sqlite), "postgresql": _raise_to(postgresql)}
 _INSERT_TICKET = insert(Ticket).returning(Ticket.id)
+# many rows in one statement, their ids answered in the rows' order
+_INSERT_TICKETS = insert(Ticket).returning(Ticket.id, sort_by_parameter_order=True)
 _INSERT_EVENT = insert(TicketEvent)
 
 _TICKET_DEFAULTS = {
@@ -85,6 +93,15 @@ def next_number(s, service_id, day):
     return conn.execute(stmt, {"service_id": service_id, "day": day}).scalar_one()
 
 
+def take_numbers(s, service_id, day, count):
+    """count numbers at once (the last one is returned): gapless like next_number."""
+    conn = s.connection()
+    stmt = _TAKE_NUMBERS[conn.dialect.name]
+    return conn.execute(
+        stmt, {"service_id": service_id, "day": day, "count": int(count)}
+    ).scalar_one()
+
+
 def raise_sequence(s, service_id, day, at_least):
     """Numbers issued from now on for this service and day are above at_least."""
     conn = s.connection()
@@ -103,6 +120,19 @@ def insert_ticket(s, **values):
     row.setdefault("series_service_id", row["service_id"])
     row.setdefault("queue_dt", row["issued_dt"])
     return s.connection().execute(_INSERT_TICKET, row).scalar_one()
+
+
+def insert_tickets(s, rows):
+    """Insert ticket rows in one statement; returns their ids in the rows' order."""
+    full = []
+    for values in rows:
+        row = {**_TICKET_DEFAULTS, **values}
+        row.setdefault("series_service_id", row["service_id"])
+        row.setdefault("queue_dt", row["issued_dt"])
+        full.append(row)
+    if len(full) == 1:
+        return [s.connection().execute(_INSERT_TICKET, full[0]).scalar_one()]
+    return list(s.connection().execute(_INSERT_TICKETS, full).scalars())
 
 
 def record_events(s, events, at=None, counter_id=None, user_id=None):

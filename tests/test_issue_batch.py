@@ -1,0 +1,111 @@
+"""A group of requests committed together: each gets exactly what it would get alone.
+
+The issuing writer takes every request waiting in its queue and commits them in one
+transaction (qms.queue.operations.issuing._issue_batch). These tests hand it groups directly:
+numbers per service are consecutive in arrival order, a refused request takes no number,
+people ahead count the group's own earlier tickets by priority, and a group that cannot
+commit leaves nothing behind. Runs on SQLite and, with --db=postgres, on PostgreSQL.
+"""
+
+import pytest
+from sqlalchemy import func, select, update
+
+from qms.errors import Conflict, Invalid, NotFound
+from qms.extensions import get_db
+from qms.queue.models import DailySequence, Service, Ticket, TicketEvent
+from qms.queue.operations.issuing import _issue_batch
+
+pytestmark = pytest.mark.storage
+
+BASE = "http://qms.test"
+
+
+def _group(*requests):
+    """(service, priority) pairs → the answers of one committed group."""
+    with get_db().write() as s:
+        return _issue_batch(s, [(code, priority, "k1", BASE) for code, priority in requests])
+
+
+def test_a_group_numbers_each_service_in_arrival_order_and_counts_who_is_ahead(app):
+    answers = _group(
+        ("A", None),
+        ("A", "elderly"),
+        ("B", None),
+        ("ZZ", None),  # unknown: refused, takes no number
+        ("A", None),
+        ("A", "nosuch"),  # unknown priority: refused, takes no number
+        ("A", "disabled"),
+    )
+    assert [a["code"] if isinstance(a, dict) else type(a) for a in answers] == [
+        "A001",
+        "A002",
+        "B001",
+        NotFound,
+        "A003",
+        Invalid,
+        "A004",
+    ]
+    by_code = {a["code"]: a for a in answers if isinstance(a, dict)}
+    # A001 first in an empty queue; the elderly citizen passes nobody's priority
+    assert by_code["A001"]["ahead"] == 0
+    assert by_code["A002"]["ahead"] == 0
+    # a normal ticket waits behind every earlier one: A001 and the priority A002
+    assert by_code["A003"]["ahead"] == 2
+    # a priority ticket waits only behind earlier priority tickets: A002
+    assert by_code["A004"]["ahead"] == 1
+    assert by_code["B001"]["ahead"] == 0
+    # a second group continues the numbers and counts the committed queue
+    (normal, priority) = _group(("A", None), ("A", "merit"))
+    assert (normal["code"], normal["ahead"]) == ("A005", 4)
+    assert (priority["code"], priority["ahead"]) == ("A006", 2)
+    with get_db().read() as s:
+        assert s.scalar(select(func.count(Ticket.id))) == 7
+        assert s.scalar(select(func.count(TicketEvent.id)).where(TicketEvent.kind == "issued")) == 7
+        last = dict(s.execute(select(DailySequence.service_id, DailySequence.last)).all())
+    assert sorted(last.values()) == [1, 6]
+
+
+def test_each_answer_matches_the_ticket_as_read_back(app, client):
+    answers = _group(("C", None), ("C", "pregnant"), ("C", None))
+    for answer in answers:
+        read = client.get(f"/api/v1/tickets/{answer['id']}").get_json()
+        for key in ("id", "code", "number", "service", "status", "issued_at"):  # public view
+            assert read[key] == answer[key], key
+        assert answer["track_url"].startswith(BASE + "/t/")
+    # read back now, the later priority ticket has passed the first normal one
+    first = client.get(f"/api/v1/tickets/{answers[0]['id']}").get_json()
+    assert first["ahead"] == 1
+
+
+def test_a_paused_centre_refuses_the_whole_group_and_takes_no_number(app):
+    from qms.centre import operations
+
+    operations.set_reception(True, "Mất điện")
+    answers = _group(("A", None), ("B", "elderly"))
+    assert all(isinstance(a, Conflict) and a.code == "paused" for a in answers)
+    with get_db().read() as s:
+        assert s.scalar(select(func.count(Ticket.id))) == 0
+        assert s.scalar(select(func.count()).select_from(DailySequence)) == 0
+
+
+def test_a_daily_cap_counts_the_groups_own_tickets(app):
+    with get_db().write() as s:
+        s.execute(update(Service).where(Service.code == "A").values(daily_cap=2))
+    answers = _group(("A", None), ("A", None), ("A", None), ("B", None))
+    assert [a["code"] if isinstance(a, dict) else a.code for a in answers] == [
+        "A001",
+        "A002",
+        "cap_reached",
+        "B001",
+    ]
+
+
+def test_a_group_whose_commit_fails_leaves_nothing(app):
+    with pytest.raises(RuntimeError), get_db().write() as s:
+        answers = _issue_batch(s, [("A", None, None, BASE), ("B", None, None, BASE)])
+        assert [a["code"] for a in answers] == ["A001", "B001"]
+        raise RuntimeError("the disk went away before the commit")
+    with get_db().read() as s:
+        assert s.scalar(select(func.count(Ticket.id))) == 0
+    (again,) = _group(("A", None))
+    assert again["code"] == "A001"  # the rolled-back number was never given
