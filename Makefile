@@ -11,7 +11,7 @@ PORT   ?= $(or $(QMS_PORT),8080)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test,postgres,redis,usb,serial]'
+	$(BIN)/python -m pip install -q -e '.[test,postgres,redis,usb,serial,gevent]'
 	@touch $@
 
 install: $(STAMP)

@@ -1,6 +1,8 @@
 """The one place that emits Socket.IO. Signals in, events out, to rooms:
 
-- ``display``: every public client (displays, kiosks): ``board`` and ``ticket_called``;
+- ``display``: every client (displays, kiosks, counters, phones): ``board`` and
+  ``ticket_called``, which carries the board as it stands after the call, so a call costs
+  every client one message, not two (the board push that follows is skipped when equal);
 - ``counter:<n>``: staff pages of counter n: ``counter_state``;
 - ``ticket:<token>``: a citizen's tracking page: ``ticket`` updates of that ticket only;
 - ``staff``: logged-in staff: ``incident`` and ``device`` events;
@@ -33,13 +35,20 @@ log = logging.getLogger(__name__)
 BOARD_INTERVAL = 0.15  # seconds: coalesces bursts of issuing into one board push
 
 
-def ticket_called_payload(ticket, counter, recall):
-    return {
+def ticket_called_payload(ticket, counter, recall, board=None):
+    payload = {
         "ticket": ticket,
         "counter": {"number": counter["number"], "name": counter["name"]},
         "recall": bool(recall),
         "announcement": announcement_for(ticket["code"], counter["number"]),
     }
+    if board is not None:
+        payload["board"] = board
+    return payload
+
+
+def _without_time(board):
+    return {k: v for k, v in board.items() if k != "server_time"}
 
 
 class BoardBroadcaster:
@@ -52,6 +61,11 @@ class BoardBroadcaster:
         self._closed = False
         self._thread = None
         self._lock = threading.Lock()
+        self._sent = None  # the last board every display has (pushed, or carried by a call)
+
+    def sent(self, board):
+        """Every display now has this board (it travelled with a call)."""
+        self._sent = _without_time(board)
 
     def mark(self):
         # blinker calls receivers in no set order: drop the cached board before pushing it
@@ -78,7 +92,11 @@ class BoardBroadcaster:
                 return
             try:
                 with self.app.app_context():
-                    socketio.emit("board", cached_board(), to="display")
+                    board = cached_board()
+                    body = _without_time(board)
+                    if body != self._sent:  # a call just carried this very board: nothing new
+                        socketio.emit("board", board, to="display")
+                        self._sent = body
             except Exception:  # a failed push must not end the loop; the next change retries
                 log.exception("board push failed")
             time.sleep(BOARD_INTERVAL)
@@ -102,8 +120,11 @@ def init_app(app):
     get_state(app).board = broadcaster
 
     def on_called(sender, ticket, counter, recall):
-        payload = ticket_called_payload(ticket, counter, recall)
+        get_state(app).cache.invalidate_queue()  # receivers run in no set order
+        board = cached_board()
+        payload = ticket_called_payload(ticket, counter, recall, board)
         socketio.emit("ticket_called", payload, to="display")
+        broadcaster.sent(board)
         socketio.emit("ticket", citizen_view(ticket), to=f"ticket:{_token_of(ticket)}")
         socketio.emit(
             "counter_state",

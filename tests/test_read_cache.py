@@ -92,3 +92,46 @@ def test_a_new_ceiling_applies_to_the_next_ticket(app, client, issue, leader):
     refused = client.post("/api/v1/tickets", json={"service": "A"})
     assert refused.status_code == 429
     assert refused.get_json()["error"]["code"] == "centre_busy"
+
+
+@pytest.mark.parametrize("app_config", [LONG])
+def test_a_call_carries_the_board_and_no_board_push_repeats_it(
+    app, client, socket_client, issue, officer
+):
+    display = socket_client()
+
+    def events(name):
+        return [e["args"][0] for e in display.get_received() if e["name"] == name]
+
+    issue("A")
+    issue("A")
+    deadline, boards = time.monotonic() + 5, []
+    while time.monotonic() < deadline and not (boards and boards[-1]["waiting"]["A"] == 2):
+        boards += events("board")
+        time.sleep(0.05)
+    assert boards[-1]["waiting"]["A"] == 2
+    called = client.post("/api/v1/counters/1/call-next", json={}, headers=officer["headers"])
+    assert called.status_code == 200
+    deadline, calls, pushed = time.monotonic() + 5, [], []
+    while time.monotonic() < deadline and not calls:
+        received = display.get_received()
+        calls += [e["args"][0] for e in received if e["name"] == "ticket_called"]
+        pushed += [e["args"][0] for e in received if e["name"] == "board"]
+        time.sleep(0.05)
+    (call,) = calls
+    board = call["board"]
+    assert call["ticket"]["code"] == "A001"
+    assert board["waiting"]["A"] == 1
+    assert board["counters"][0]["current"]["code"] == "A001"
+    assert board["recent"][0]["ticket"] == "A001"
+    # the signals of the call mark the board dirty; the push sees the same board and stays quiet
+    time.sleep(1.0)
+    pushed += events("board")
+    assert pushed == []
+    # the next change is pushed as always
+    issue("B")
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not pushed:
+        pushed += events("board")
+        time.sleep(0.05)
+    assert pushed[-1]["waiting"] == {**board["waiting"], "B": 1}

@@ -20,7 +20,7 @@ from qms.queue.models import (
     Ticket,
     TicketEvent,
 )
-from qms.queue.queries import counter_dict, issued_today, waiting_counts
+from qms.queue.queries import counter_dict, current_tickets, issued_today, waiting_counts
 from qms.state import get_state
 from qms.timeutil import iso, utcnow
 
@@ -109,10 +109,12 @@ def board():
     with get_db().read() as s:
         services = {svc.code: svc for svc in s.scalars(select(Service))}
         centre_fields = service_centre_fields(s, services)
+        holding = current_tickets(s)  # one statement for every counter's ticket
         return {
             "mode": current_mode(s)["mode"],
             "counters": [
-                counter_dict(s, c) for c in s.scalars(select(Counter).order_by(Counter.number))
+                counter_dict(s, c, current=holding.get(c.id))
+                for c in s.scalars(select(Counter).order_by(Counter.number))
             ],
             "recent": recent_calls(s),
             "waiting": waiting_counts(s),

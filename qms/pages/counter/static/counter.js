@@ -618,10 +618,13 @@
     });
     s.on("help_requested", helpChanged);
     s.on("help_acknowledged", helpChanged);
-    s.on("board", function (b) {
+    function onBoard(b) {
       if (b.server_time) { var t = Date.parse(b.server_time); if (!isNaN(t)) st.serverDelta = t - Date.now(); }
       refreshSoon();
-    });
+    }
+    s.on("board", onBoard);
+    // a call carries the board as it stands after it (no separate board push follows)
+    s.on("ticket_called", function (m) { if (m && m.board) onBoard(m.board); });
   }
 
   Promise.all([api("GET", "/api/v1/services"), api("GET", "/api/v1/priorities")]).then(function (r) {

@@ -291,10 +291,13 @@
   }
 
   // --- board and calls ---------------------------------------------------------------------
-  function onBoard(b) {
-    var first = !state.board;
+  function adopt(b) {
     state.board = b;
     if (b.server_time) { var t = Date.parse(b.server_time); if (!isNaN(t)) state.serverDelta = t - Date.now(); }
+  }
+  function onBoard(b) {
+    var first = !state.board;
+    adopt(b);
     var latest = shownRecent(b)[0], key = callKey(latest);
     if (latest && key !== state.lastCallKey) {
       state.lastCallKey = key;
@@ -305,7 +308,8 @@
   }
   function onCalled(msg) {
     var t = msg.ticket || {}, c = msg.counter || {};
-    if (!inSubset(t.service)) return;
+    if (msg.board) adopt(msg.board); // the board as it stands after this call (no push follows)
+    if (!inSubset(t.service)) { if (msg.board) { renderBoard(); pump(); } return; }
     var call = {ticket: t.code, ticket_id: t.id, service: t.service, counter: c.number, counter_name: c.name,
       called_at: t.called_at, recall: !!msg.recall, call_number: t.call_count};
     if (state.board) {

@@ -120,5 +120,8 @@
   socket.on("connect", function () { $("live").classList.remove("off"); last = 0; refresh(); });
   socket.on("disconnect", function () { $("live").classList.add("off"); });
   socket.on("ticket", function (t) { if (t && t.status !== "waiting") render(t); last = 0; pending = false; refresh(); });
-  socket.on("board", function (b) { state.board = b; renderWhere(); setTimeout(refresh, 100); });
+  function onBoard(b) { state.board = b; renderWhere(); setTimeout(refresh, 100); }
+  socket.on("board", onBoard);
+  // a call carries the board as it stands after it (no separate board push follows)
+  socket.on("ticket_called", function (m) { if (m && m.board) onBoard(m.board); });
 })();
