@@ -1,8 +1,10 @@
 """The one place that emits Socket.IO. Signals in, events out, to rooms:
 
 - ``display``: every client (displays, kiosks, counters, phones): ``board`` and
-  ``ticket_called``, which carries the board as it stands after the call, so a call costs
-  every client one message, not two (the board push that follows is skipped when equal);
+  ``ticket_called``, which carries under ``board`` what a call changes on the board
+  (CALL_KEYS: counters, recent calls, waiting counts, server time), so a call costs every
+  client one message, not two: the board push that would follow is skipped when the rest
+  of the board is what every client already has;
 - ``counter:<n>``: staff pages of counter n: ``counter_state``;
 - ``ticket:<token>``: a citizen's tracking page: ``ticket`` updates of that ticket only;
 - ``staff``: logged-in staff: ``incident`` and ``device`` events;
@@ -35,6 +37,9 @@ log = logging.getLogger(__name__)
 BOARD_INTERVAL = 0.15  # seconds: coalesces bursts of issuing into one board push
 
 
+CALL_KEYS = ("counters", "recent", "waiting", "server_time")  # what a call moves on the board
+
+
 def ticket_called_payload(ticket, counter, recall, board=None):
     payload = {
         "ticket": ticket,
@@ -43,7 +48,7 @@ def ticket_called_payload(ticket, counter, recall, board=None):
         "announcement": announcement_for(ticket["code"], counter["number"]),
     }
     if board is not None:
-        payload["board"] = board
+        payload["board"] = {key: board[key] for key in CALL_KEYS if key in board}
     return payload
 
 
@@ -64,8 +69,13 @@ class BoardBroadcaster:
         self._sent = None  # the last board every display has (pushed, or carried by a call)
 
     def sent(self, board):
-        """Every display now has this board (it travelled with a call)."""
-        self._sent = _without_time(board)
+        """A call carried CALL_KEYS of this board to every client: if the rest is what
+        they already have, every client now has this whole board."""
+        body, last = _without_time(board), self._sent
+        if last is not None and all(
+            last.get(key) == value for key, value in body.items() if key not in CALL_KEYS
+        ):
+            self._sent = body
 
     def mark(self):
         # blinker calls receivers in no set order: drop the cached board before pushing it

@@ -121,8 +121,13 @@ def test_a_call_carries_the_board_and_no_board_push_repeats_it(
     (call,) = calls
     board = call["board"]
     assert call["ticket"]["code"] == "A001"
+    # what a call moves, nothing more: every client keeps the rest of its last board
+    assert set(board) == {"counters", "recent", "waiting", "server_time"}
     assert board["waiting"]["A"] == 1
     assert board["counters"][0]["current"]["code"] == "A001"
+    # the public board never carries the citizen's tracking link nor the kiosk (staff only)
+    assert board["counters"][0]["current"]["track_url"] is None
+    assert board["counters"][0]["current"]["kiosk"] is None
     assert board["recent"][0]["ticket"] == "A001"
     # the signals of the call mark the board dirty; the push sees the same board and stays quiet
     time.sleep(1.0)

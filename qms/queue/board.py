@@ -105,6 +105,15 @@ def centre_board(s):
 # --- end C1 ------------------------------------------------------------------------------
 
 
+def _public(counter):
+    """A counter as the public board shows it: its ticket without the citizen's tracking
+    link (a capability) or the kiosk it came from (staff only)."""
+    current = counter["current"]
+    if current is not None:
+        counter["current"] = {**current, "track_url": None, "kiosk": None}
+    return counter
+
+
 def board():
     with get_db().read() as s:
         services = {svc.code: svc for svc in s.scalars(select(Service))}
@@ -113,7 +122,7 @@ def board():
         return {
             "mode": current_mode(s)["mode"],
             "counters": [
-                counter_dict(s, c, current=holding.get(c.id))
+                _public(counter_dict(s, c, current=holding.get(c.id)))
                 for c in s.scalars(select(Counter).order_by(Counter.number))
             ],
             "recent": recent_calls(s),

@@ -243,3 +243,23 @@ def test_reception_pause_and_closed_hours_in_plain_words(live, open_page):
     text = page.locator("#status").inner_text()
     assert text.startswith("Trung tâm đang ngoài giờ tiếp nhận hồ sơ.")
     assert "Mời quý công dân quay lại lúc 07:30, Thứ Ba ngày 24/11/2026." in text
+
+
+def test_a_call_moves_the_waiting_count_with_no_board_push_after_it(live, open_page):
+    """The call's own message carries what it moved; the TV merges it into its board."""
+    centre = Centre(live)
+    centre.post("/tickets", {"service": "A"})
+    centre.post("/tickets", {"service": "A"})
+    page = open_display(open_page, live, "display")
+    page.wait_for_selector(".d-wait[data-service='A'] .n:text-is('2')")
+    page.evaluate(
+        "window.__boards = 0; window.qmsDisplay.socket.on('board', () => window.__boards++)"
+    )
+    centre.post("/counters/1/call-next")
+    page.wait_for_selector("#hero[data-code='A001']")
+    page.wait_for_selector(".d-wait[data-service='A'] .n:text-is('1')")
+    page.wait_for_selector(".d-counter[data-counter='1'] :text('A001')")
+    page.wait_for_timeout(800)  # a board push would come within 0.15 s of the call
+    assert page.evaluate("window.__boards") == 0
+    # the rest of the board is still there: the services' names and the other counters
+    assert page.locator(".d-wait[data-service='B'] .nm").inner_text() != ""

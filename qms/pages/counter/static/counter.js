@@ -623,7 +623,7 @@
       refreshSoon();
     }
     s.on("board", onBoard);
-    // a call carries the board as it stands after it (no separate board push follows)
+    // a call carries what it moved on the board (counters, recent calls, waiting counts)
     s.on("ticket_called", function (m) { if (m && m.board) onBoard(m.board); });
   }
 

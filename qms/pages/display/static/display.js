@@ -308,8 +308,9 @@
   }
   function onCalled(msg) {
     var t = msg.ticket || {}, c = msg.counter || {};
-    if (msg.board) adopt(msg.board); // the board as it stands after this call (no push follows)
-    if (!inSubset(t.service)) { if (msg.board) { renderBoard(); pump(); } return; }
+    // what the call moved on the board (counters, recent calls, waiting counts): no push follows
+    if (msg.board && state.board) adopt(Object.assign({}, state.board, msg.board));
+    if (!inSubset(t.service)) { if (msg.board && state.board) { renderBoard(); pump(); } return; }
     var call = {ticket: t.code, ticket_id: t.id, service: t.service, counter: c.number, counter_name: c.name,
       called_at: t.called_at, recall: !!msg.recall, call_number: t.call_count};
     if (state.board) {

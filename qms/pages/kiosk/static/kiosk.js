@@ -653,9 +653,12 @@
     var socket = io({transports: ["websocket"], reconnectionDelayMax: 5000});
     socket.on("connect", function () { setOnline(true); if (!window.qmsKiosk.ready) retryCatalogue(); });
     socket.on("disconnect", function () { setTimeout(function () { if (!socket.connected) setOnline(false); }, 1500); });
-    socket.on("board", function (b) { setOnline(true); onBoard(b); });
-    // a call carries the board as it stands after it (no separate board push follows)
-    socket.on("ticket_called", function (m) { if (m && m.board) { setOnline(true); onBoard(m.board); } });
+    var lastBoard = null;
+    socket.on("board", function (b) { lastBoard = b; setOnline(true); onBoard(b); });
+    // a call carries what it moved on the board (counters, recent calls, waiting counts)
+    socket.on("ticket_called", function (m) {
+      if (m && m.board && lastBoard) { lastBoard = Object.assign({}, lastBoard, m.board); setOnline(true); onBoard(lastBoard); }
+    });
     socket.on("print_status", function (d) { if (lastTicket && d && d.ticket_id === lastTicket.id) setPrintStatus(d.state); });
     socket.on("help_acknowledged", acknowledge);
     window.qmsKiosk.socket = socket;

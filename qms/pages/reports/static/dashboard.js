@@ -45,7 +45,7 @@
   socket.on("connect", function () { live.classList.remove("off"); refresh(); });
   socket.on("disconnect", function () { live.classList.add("off"); });
   socket.on("board", function (b) { counters(b); refresh(); });
-  // a call carries the board as it stands after it (no separate board push follows)
+  // a call carries what it moved on the board (counters, recent calls, waiting counts)
   socket.on("ticket_called", function (m) { if (m && m.board) { counters(m.board); refresh(); } });
   socket.on("rating", refresh);
   window.qmsDashboard = {refresh: refresh};

@@ -122,6 +122,6 @@
   socket.on("ticket", function (t) { if (t && t.status !== "waiting") render(t); last = 0; pending = false; refresh(); });
   function onBoard(b) { state.board = b; renderWhere(); setTimeout(refresh, 100); }
   socket.on("board", onBoard);
-  // a call carries the board as it stands after it (no separate board push follows)
-  socket.on("ticket_called", function (m) { if (m && m.board) onBoard(m.board); });
+  // a call carries what it moved on the board (counters, recent calls, waiting counts)
+  socket.on("ticket_called", function (m) { if (m && m.board && state.board) onBoard(Object.assign({}, state.board, m.board)); });
 })();
