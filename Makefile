@@ -46,6 +46,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 bench: install services
+	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python bench/bench_speed.py
 	$(BIN)/python bench/bench_issue.py
 	$(BIN)/python bench/bench_print.py
@@ -54,6 +55,7 @@ bench: install services
 	$(BIN)/python bench/bench_reports.py
 	$(BIN)/python bench/bench_devices.py
 	$(BIN)/python bench/bench_fuzz.py --examples 50
+	$(BIN)/python bench/bench_profile.py --out bench/profiles
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
