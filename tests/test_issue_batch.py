@@ -83,6 +83,8 @@ def test_a_paused_centre_refuses_the_whole_group_and_takes_no_number(app):
     operations.set_reception(True, "Mất điện")
     answers = _group(("A", None), ("B", "elderly"))
     assert all(isinstance(a, Conflict) and a.code == "paused" for a in answers)
+    # each waiter raises its own exception object, in its own request thread
+    assert len({id(a) for a in answers}) == len(answers)
     with get_db().read() as s:
         assert s.scalar(select(func.count(Ticket.id))) == 0
         assert s.scalar(select(func.count()).select_from(DailySequence)) == 0

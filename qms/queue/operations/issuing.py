@@ -172,8 +172,7 @@ def _answer(done, outcome):
         done.set_result(outcome)
 
 
-def _standby_refusal(s):
-    mode = current_mode(s)["mode"]
+def _standby_refusal(mode):
     if mode in ISSUING_MODES:
         return None
     return Conflict(
@@ -193,9 +192,8 @@ _ISSUED_TODAY = select(func.count(Ticket.id)).where(
 )
 
 
-def _centre_refusal(s, now):
+def _centre_refusal(calendar, reception, now):
     """Why reception refuses every ticket now (paused, closed), or None."""
-    calendar, reception = centre_calendar.centre_state(s)
     if reception["paused"]:
         reason = reception.get("reason") or ""
         return Conflict(
@@ -260,14 +258,16 @@ def _issue_batch(s, requests, override_by=None):
     now = utcnow()
     day = local_day(now)
     conn = s.connection()
-    shared = _standby_refusal(s)
-    if shared is not None:
-        return [shared] * len(requests)
+    # each waiter gets its own exception object: they are raised in as many threads
+    mode = current_mode(s)["mode"]
+    if _standby_refusal(mode) is not None:
+        return [_standby_refusal(mode) for _request in requests]
     codes = sorted({r[0] for r in requests})
     services = {row.code: row for row in conn.execute(_SERVICES_BY_CODE, {"codes": codes})}
     asked = sorted({r[1] for r in requests if r[1] is not None})
     active = set(conn.execute(_ACTIVE_CATEGORIES, {"codes": asked}).scalars()) if asked else set()
-    closed = _centre_refusal(s, now)
+    calendar, reception = centre_calendar.centre_state(s)
+    closed = _centre_refusal(calendar, reception, now) is not None
     issued_today = {}  # service id → tickets issued today (services with a daily cap only)
     outcomes, accepted = [], []  # accepted: (index, service, priority, kiosk, base, refusal)
     for index, (code, priority, kiosk_id, base_url) in enumerate(requests):
@@ -296,7 +296,7 @@ def _issue_batch(s, requests, override_by=None):
                 )
             )
             continue
-        refusal = closed
+        refusal = _centre_refusal(calendar, reception, now) if closed else None
         if refusal is None and service.daily_cap is not None:
             if service.id not in issued_today:
                 issued_today[service.id] = conn.execute(
