@@ -4,7 +4,8 @@ Usage: python bench/bench_profile.py [--seconds 8] [--out profiles]
 Needs py-spy (`pip install py-spy`) and wrk (`apt-get install wrk`).
 
 For each of GET /api/v1/health, GET /api/v1/board, POST /api/v1/tickets and POST
-/api/v1/counters/1/call-next it loads the server with wrk (2 threads, 16 connections), samples
+/api/v1/counters/1/call-next it loads the server with wrk (2 threads, 16 connections; one for
+call-next: one officer at a counter), samples
 the gunicorn worker with py-spy (only the thread holding the GIL: where the CPU goes), writes
 <out>/<name>.svg (a flame graph to open in a browser) and prints the functions of this project
 that hold the most samples, with their share.
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from qms.liveserver import LiveServer
 
-OFFICER = ("profile", "Ho-so-profile-2026")
+OFFICER = ("profiler", "Quay-mot-2026-ho-so")
 POST = (
     'wrk.method = "POST"\nwrk.body = {body!r}\nwrk.headers["Content-Type"] = "application/json"\n'
 )
@@ -45,20 +46,18 @@ def worker_pid(server):
 
 
 def own_frames(raw_path, top):
-    """(share, frame) of this project's functions, counted once per sample they are in."""
+    """(share, frame) of this project's functions, each sample counted for the innermost
+    project frame it is in: the project's own code and what it calls in libraries."""
     counts, total = collections.Counter(), 0
+    pattern = re.compile(r"\((.*/)?(qms|printer_drivers)/")
     for line in Path(raw_path).read_text().splitlines():
         stack, _, n = line.rpartition(" ")
         if not n.isdigit():
             continue
         total += int(n)
-        seen = set()
-        for frame in stack.split(";"):
-            if "/qms/" in frame or "/printer_drivers/" in frame:
-                name = re.sub(r"\(.*/(qms|printer_drivers)/", r"(\1/", frame)
-                if name not in seen:
-                    seen.add(name)
-                    counts[name] += int(n)
+        own = [f for f in stack.split(";") if pattern.search(f) and "__main__" not in f]
+        if own:
+            counts[pattern.sub(r"(\2/", own[-1])] += int(n)
     return [(v / total, k) for k, v in counts.most_common(top)] if total else []
 
 
@@ -83,16 +82,17 @@ def main():
             scripts = Path(tmp)
             (scripts / "ticket.lua").write_text(POST.format(body='{"service": "A"}'))
             (scripts / "call.lua").write_text(CALL.format(auth=auth))
-            paths = [
-                ("health", "/api/v1/health", None),
-                ("board", "/api/v1/board", None),
-                ("tickets", "/api/v1/tickets", scripts / "ticket.lua"),
-                ("call-next", "/api/v1/counters/1/call-next", scripts / "call.lua"),
+            paths = [  # (name, path, script, connections): one officer calls at a time
+                ("health", "/api/v1/health", None, 16),
+                ("board", "/api/v1/board", None, 16),
+                ("tickets", "/api/v1/tickets", scripts / "ticket.lua", 16),
+                ("call-next", "/api/v1/counters/1/call-next", scripts / "call.lua", 1),
             ]
             pid = worker_pid(server)
-            for name, path, script in paths:
+            for name, path, script, connections in paths:
                 # call-next calls the thousands of tickets the tickets run left waiting
-                load = ["wrk", "-t2", "-c16", f"-d{2 * args.seconds + 3}s"]
+                threads = min(2, connections)
+                load = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{2 * args.seconds + 3}s"]
                 load += ["-s", str(script)] if script else []
                 wrk = subprocess.Popen(
                     load + [server.url + path], stdout=subprocess.PIPE, text=True
