@@ -10,6 +10,7 @@ from qms.extensions import get_db
 from qms.incidents.models import Incident, IncidentEvent, IncidentType
 from qms.incidents.queries import drills_between, incidents_between, quarter_bounds, quarter_note
 from qms.models import utcnow
+from qms.register_sheet import FONT, register_sheet
 from qms.timeutil import utc_from_local_date
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -265,8 +266,7 @@ def book_row(n, incident, notes):
 
 def incident_book_xlsx(date_from, date_to):
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     cfg = current_app.config
     incidents = incidents_between(date_from, date_to)
@@ -274,31 +274,12 @@ def incident_book_xlsx(date_from, date_to):
     wb = Workbook()
     ws = wb.active
     ws.title = "Sổ theo dõi sự cố"
-    last_col = get_column_letter(len(BOOK_COLUMNS))
-    font = "Times New Roman"
-    ws["A1"] = f"UBND {cfg['COMMUNE_NAME']}"
-    ws["A2"] = cfg["CENTRE_NAME"]
+    font = FONT
+    border = register_sheet(
+        ws, cfg, "SỔ THEO DÕI SỰ CỐ KỸ THUẬT", date_from, date_to, BOOK_COLUMNS, HEADER_ROW
+    )
     ws.merge_cells("A1:D1")
     ws.merge_cells("A2:D2")
-    ws["A1"].font = Font(name=font, size=12)
-    ws["A2"].font = Font(name=font, size=12, bold=True)
-    ws["A4"] = "SỔ THEO DÕI SỰ CỐ KỸ THUẬT"
-    ws.merge_cells(f"A4:{last_col}4")
-    ws["A4"].font = Font(name=font, size=14, bold=True)
-    ws["A4"].alignment = Alignment(horizontal="center")
-    ws["A5"] = f"Từ ngày {date_from.strftime('%d/%m/%Y')} đến ngày {date_to.strftime('%d/%m/%Y')}"
-    ws.merge_cells(f"A5:{last_col}5")
-    ws["A5"].font = Font(name=font, size=12, italic=True)
-    ws["A5"].alignment = Alignment(horizontal="center")
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for col, (title, width) in enumerate(BOOK_COLUMNS, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=title)
-        cell.font = Font(name=font, size=11, bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.fill = PatternFill("solid", fgColor="E8E2D9")
-        cell.border = border
-        ws.column_dimensions[get_column_letter(col)].width = width
     ws.row_dimensions[HEADER_ROW].height = 32
     drill_fill = PatternFill("solid", fgColor="FFF4CE")
     for n, incident in enumerate(incidents, start=1):

@@ -6,6 +6,7 @@ from io import BytesIO
 from flask import current_app
 
 from qms.paper.queries import STATUS_LABELS
+from qms.register_sheet import FONT, register_sheet
 
 
 def _local_date(iso_text):
@@ -19,8 +20,7 @@ def _local_datetime(iso_text):
 def register_xlsx(dossiers, date_from, date_to, personal):
     """dossiers: dossier_dicts, oldest first. personal: the name and phone columns are there."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import Alignment, Font
 
     columns = [("STT", 6, None), ("Mã hồ sơ giấy", 17, None)]
     columns += [("Thời điểm tiếp nhận", 17, "DD/MM/YYYY HH:MM")]
@@ -41,30 +41,17 @@ def register_xlsx(dossiers, date_from, date_to, personal):
     wb = Workbook()
     ws = wb.active
     ws.title = "Sổ hồ sơ giấy"
-    font = "Times New Roman"
-    last = get_column_letter(len(columns))
-    ws["A1"] = f"UBND {cfg['COMMUNE_NAME']}"
-    ws["A2"] = cfg["CENTRE_NAME"]
-    ws["A1"].font = Font(name=font, size=12)
-    ws["A2"].font = Font(name=font, size=12, bold=True)
-    ws["A4"] = "SỔ THEO DÕI HỒ SƠ TIẾP NHẬN BẰNG GIẤY TRONG THỜI GIAN HỆ THỐNG GIÁN ĐOẠN"
-    ws.merge_cells(f"A4:{last}4")
-    ws["A4"].font = Font(name=font, size=14, bold=True)
-    ws["A4"].alignment = Alignment(horizontal="center")
-    ws["A5"] = f"Từ ngày {date_from:%d/%m/%Y} đến ngày {date_to:%d/%m/%Y}"
-    ws.merge_cells(f"A5:{last}5")
-    ws["A5"].font = Font(name=font, size=12, italic=True)
-    ws["A5"].alignment = Alignment(horizontal="center")
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    font = FONT
     header = 6
-    for col, (title, width, _) in enumerate(columns, start=1):
-        cell = ws.cell(row=header, column=col, value=title)
-        cell.font = Font(name=font, size=11, bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.fill = PatternFill("solid", fgColor="E8E2D9")
-        cell.border = border
-        ws.column_dimensions[get_column_letter(col)].width = width
+    border = register_sheet(
+        ws,
+        cfg,
+        "SỔ THEO DÕI HỒ SƠ TIẾP NHẬN BẰNG GIẤY TRONG THỜI GIAN HỆ THỐNG GIÁN ĐOẠN",
+        date_from,
+        date_to,
+        columns,
+        header,
+    )
     for n, d in enumerate(dossiers, start=1):
         values = [n, d["code"], _local_datetime(d["received_at"])]
         if personal:

@@ -28,9 +28,9 @@ def format_code(prefix, number):
     return f"{prefix}{number:03d}"
 
 
-def _upsert_sequence(dialect, count=None):
-    """last = last + 1 (or + :count), RETURNING the new last: one statement, one row lock."""
-    step = 1 if count is None else bindparam("count")
+def _upsert_sequence(dialect):
+    """last = last + :count, RETURNING the new last: one statement, one row lock."""
+    step = bindparam("count")
     return (
         dialect.insert(DailySequence)
         .values(service_id=bindparam("service_id"), day=bindparam("day"), last=step)
@@ -60,11 +60,7 @@ def _raise_to(dialect):
 
 
 # the hot path's statements, built once: constructing them costs more than running them
-_NEXT_NUMBER = {"sqlite": _upsert_sequence(sqlite), "postgresql": _upsert_sequence(postgresql)}
-_TAKE_NUMBERS = {
-    "sqlite": _upsert_sequence(sqlite, count=True),
-    "postgresql": _upsert_sequence(postgresql, count=True),
-}
+_TAKE_NUMBERS = {"sqlite": _upsert_sequence(sqlite), "postgresql": _upsert_sequence(postgresql)}
 _RAISE_SEQUENCE = {"sqlite": _raise_to(sqlite), "postgresql": _raise_to(postgresql)}
 _INSERT_TICKET = insert(Ticket).returning(Ticket.id)
 # many rows in one statement, their ids answered in the rows' order
@@ -88,9 +84,7 @@ _TICKET_DEFAULTS = {
 
 def next_number(s, service_id, day):
     """One atomic statement: gapless on SQLite and PostgreSQL, safe across processes."""
-    conn = s.connection()
-    stmt = _NEXT_NUMBER[conn.dialect.name]
-    return conn.execute(stmt, {"service_id": service_id, "day": day}).scalar_one()
+    return take_numbers(s, service_id, day, 1)
 
 
 def take_numbers(s, service_id, day, count):
@@ -116,10 +110,7 @@ def new_track_token():
 
 def insert_ticket(s, **values):
     """Insert one ticket row (Core, no ORM object); returns its id."""
-    row = {**_TICKET_DEFAULTS, **values}
-    row.setdefault("series_service_id", row["service_id"])
-    row.setdefault("queue_dt", row["issued_dt"])
-    return s.connection().execute(_INSERT_TICKET, row).scalar_one()
+    return insert_tickets(s, [values])[0]
 
 
 def insert_tickets(s, rows):
