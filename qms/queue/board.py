@@ -7,52 +7,95 @@ import json
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from qms import calendar as centre_calendar
 from qms.extensions import get_db
 from qms.mode import current_mode
 from qms.models import Notice
 from qms.queue.models import (
+    ACTIVE_STATUSES,
     Counter,
     CounterService,
     Service,
     Ticket,
     TicketEvent,
 )
-from qms.queue.queries import counter_dict, current_tickets, issued_today, waiting_counts
+from qms.queue.queries import today
 from qms.state import get_state
 from qms.timeutil import iso, utcnow
 
 
-def recent_calls(s, limit=10):
-    since = utcnow() - timedelta(hours=12)
-    rows = s.execute(
-        select(TicketEvent, Ticket)
-        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
-        .where(TicketEvent.kind.in_(("called", "recalled")), TicketEvent.event_dt >= since)
-        .order_by(TicketEvent.id.desc())
-        .limit(limit)
+def _setup(s):
+    """What only a change of set-up moves (setup_changed): services and counters with their
+    names, and which services each counter serves. Read once per change, not once per call."""
+    services = [
+        (svc.id, svc.code, svc.name_vi, svc.name_en, svc.is_active, svc.description, svc.daily_cap)
+        for svc in s.scalars(select(Service))
+    ]
+    code_of = {sid: code for sid, code, *_rest in services}
+    links = s.execute(
+        select(CounterService.counter_id, CounterService.service_id).order_by(
+            CounterService.counter_id, CounterService.position
+        )
     ).all()
-    counters = {c.id: c for c in s.scalars(select(Counter))}
+    serves = {}
+    for counter_id, service_id in links:
+        serves.setdefault(counter_id, []).append(code_of[service_id])
+    counters = [
+        (c.id, c.number, c.name, serves.get(c.id, []))
+        for c in s.execute(select(Counter.id, Counter.number, Counter.name).order_by(Counter.number))
+    ]
+    return {
+        "services": services,
+        "service": {row[0]: row for row in services},
+        "counters": counters,
+        "counter": {row[0]: row for row in counters},
+    }
+
+
+def board_setup(s):
+    return get_state().cache.get("board-setup", lambda: _setup(s), _board_ttl(), kind="setup")
+
+
+_RECENT = (
+    select(
+        TicketEvent.counter_id,
+        TicketEvent.kind,
+        TicketEvent.event_dt,
+        Ticket.id,
+        Ticket.code,
+        Ticket.service_id,
+        Ticket.priority,
+        Ticket.call_count,
+    )
+    .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+    .where(TicketEvent.kind.in_(("called", "recalled")), TicketEvent.event_dt >= bindparam("since"))
+    .order_by(TicketEvent.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
+def recent_calls(s, setup, limit=10):
+    rows = s.execute(_RECENT, {"since": utcnow() - timedelta(hours=12), "limit": limit}).all()
     calls = []
     # call_number: the n-th call of that ticket, "Gọi lại lần 2" on the TV;
     # newest first, so a ticket's first row here is its latest call, number call_count
     seen = {}
-    for event, ticket in rows:
-        counter = counters.get(event.counter_id)
-        seen[ticket.id] = seen.get(ticket.id, ticket.call_count + 1) - 1
+    for counter_id, kind, event_dt, ticket_id, code, service_id, priority, call_count in rows:
+        counter = setup["counter"].get(counter_id)
+        seen[ticket_id] = seen.get(ticket_id, call_count + 1) - 1
         calls.append(
             {
-                "ticket": ticket.code,
-                "ticket_id": ticket.id,
-                "service": ticket.service.code,
-                "priority": ticket.priority,
-                "counter": counter.number if counter else None,
-                "counter_name": counter.name if counter else None,
-                "called_at": iso(event.event_dt),
-                "recall": event.kind == "recalled",
-                "call_number": max(1, seen[ticket.id]),
+                "ticket": code,
+                "ticket_id": ticket_id,
+                "service": setup["service"][service_id][1],
+                "priority": priority,
+                "counter": counter[1] if counter else None,
+                "counter_name": counter[2] if counter else None,
+                "called_at": iso(event_dt),
+                "recall": kind == "recalled",
+                "call_number": max(1, seen[ticket_id]),
             }
         )
     return calls
@@ -65,31 +108,62 @@ def active_notices(s):
     ]
 
 
-# --- C1 (centre-admin): calendar, reception pause, caps and open counters on the board ---
+_COUNTER_STATES = select(Counter.id, Counter.state, Counter.pause_reason)
+_HELD = select(
+    Ticket.id,
+    Ticket.code,
+    Ticket.number,
+    Ticket.service_id,
+    Ticket.priority,
+    Ticket.status,
+    Ticket.origin,
+    Ticket.issued_dt,
+    Ticket.called_dt,
+    Ticket.finished_dt,
+    Ticket.counter_id,
+    Ticket.call_count,
+    Ticket.reserved_counter_id,
+).where(Ticket.counter_id.is_not(None), Ticket.status.in_(ACTIVE_STATUSES))
+_WAITING = (
+    select(Ticket.service_id, func.count())
+    .where(Ticket.status == "waiting", Ticket.day == bindparam("day"))
+    .group_by(Ticket.service_id)
+)
+# numbers given out today per service (local tickets, not transfer copies): the caps
+_ISSUED = (
+    select(Ticket.service_id, func.count())
+    .where(Ticket.day == bindparam("day"), Ticket.origin == "local", Ticket.parent_id.is_(None))
+    .group_by(Ticket.service_id)
+)
 
 
-def open_counters_by_service(s):
-    rows = s.execute(
-        select(Service.code, func.count(Counter.id))
-        .join(CounterService, CounterService.service_id == Service.id)
-        .join(Counter, Counter.id == CounterService.counter_id)
-        .where(Counter.state == "open")
-        .group_by(Service.code)
-    ).all()
-    return dict(rows)
-
-
-def service_centre_fields(s, services):
-    """Per service: description, daily_cap, cap_reached, open_counters (counters open now)."""
-    issued, open_counters = issued_today(s), open_counters_by_service(s)
+def _public_ticket(row, setup):
+    """A counter's ticket as the public board shows it: the one shape of serialize_ticket,
+    without the citizen's tracking link (a capability) or the kiosk it came from (staff)."""
+    service, counter = setup["service"][row.service_id], setup["counter"].get(row.counter_id)
+    desk = setup["counter"].get(row.reserved_counter_id)
     return {
-        code: {
-            "description": svc.description,
-            "daily_cap": svc.daily_cap,
-            "cap_reached": svc.daily_cap is not None and issued.get(code, 0) >= svc.daily_cap,
-            "open_counters": open_counters.get(code, 0),
-        }
-        for code, svc in services.items()
+        "id": row.id,
+        "code": row.code,
+        "number": row.number,
+        "service": service[1],
+        "service_name": service[2],
+        "service_name_en": service[3],
+        "priority": row.priority,
+        "status": row.status,
+        "origin": row.origin,
+        "issued_at": iso(row.issued_dt),
+        "called_at": iso(row.called_dt),
+        "finished_at": iso(row.finished_dt),
+        "counter": counter[1] if counter else None,
+        "counter_name": counter[2] if counter else None,
+        "call_count": row.call_count,
+        "ahead": 0,
+        "estimated_wait_minutes": None,
+        "counters": [],
+        "track_url": None,
+        "kiosk": None,
+        "reserved_counter": desk[1] if desk else None,
     }
 
 
@@ -102,40 +176,53 @@ def centre_board(s):
     }
 
 
-# --- end C1 ------------------------------------------------------------------------------
-
-
-def _public(counter):
-    """A counter as the public board shows it: its ticket without the citizen's tracking
-    link (a capability) or the kiosk it came from (staff only)."""
-    current = counter["current"]
-    if current is not None:
-        counter["current"] = {**current, "track_url": None, "kiosk": None}
-    return counter
-
-
 def board():
+    """Set-up parts from memory, the queue's parts in a few narrow statements."""
     with get_db().read() as s:
-        services = {svc.code: svc for svc in s.scalars(select(Service))}
-        centre_fields = service_centre_fields(s, services)
-        holding = current_tickets(s)  # one statement for every counter's ticket
+        setup, day = board_setup(s), today()
+        states = {row.id: row for row in s.execute(_COUNTER_STATES)}
+        holding = {row.counter_id: _public_ticket(row, setup) for row in s.execute(_HELD)}
+        counters, open_counters = [], {}
+        for counter_id, number, name, serves in setup["counters"]:
+            state = states.get(counter_id)
+            if state is None:  # removed since the set-up was read: gone from the board too
+                continue
+            if state.state == "open":
+                for code in serves:
+                    open_counters[code] = open_counters.get(code, 0) + 1
+            counters.append(
+                {
+                    "number": number,
+                    "name": name,
+                    "state": state.state,
+                    "reason": state.pause_reason,  # shown on the display's tile
+                    "services": list(serves),
+                    "current": holding.get(counter_id),
+                }
+            )
+        code_of = {row[0]: row[1] for row in setup["services"]}
+        waiting = dict.fromkeys(sorted(code_of.values()), 0)
+        for service_id, count in s.execute(_WAITING, {"day": day}):
+            if service_id in code_of:
+                waiting[code_of[service_id]] = count
+        issued = {code_of.get(sid): n for sid, n in s.execute(_ISSUED, {"day": day})}
+        services = {}
+        for _id, code, name_vi, name_en, active, description, cap in setup["services"]:
+            services[code] = {
+                "name": name_vi,
+                "name_en": name_en,
+                "active": active,
+                "description": description,
+                "daily_cap": cap,
+                "cap_reached": cap is not None and issued.get(code, 0) >= cap,
+                "open_counters": open_counters.get(code, 0),
+            }
         return {
             "mode": current_mode(s)["mode"],
-            "counters": [
-                _public(counter_dict(s, c, current=holding.get(c.id)))
-                for c in s.scalars(select(Counter).order_by(Counter.number))
-            ],
-            "recent": recent_calls(s),
-            "waiting": waiting_counts(s),
-            "services": {
-                code: {
-                    "name": svc.name_vi,
-                    "name_en": svc.name_en,
-                    "active": svc.is_active,
-                    **centre_fields[code],
-                }
-                for code, svc in services.items()
-            },
+            "counters": counters,
+            "recent": recent_calls(s, setup),
+            "waiting": waiting,
+            "services": services,
             "notices": active_notices(s),
             "server_time": iso(utcnow()),
             **centre_board(s),
