@@ -73,7 +73,7 @@ def wait_up(url, deadline=30):
     raise RuntimeError(f"{url} did not come up")
 
 
-def plain_flask(tmp, threads):
+def plain_flask(tmp, threads, worker_class="gthread"):
     (Path(tmp) / "plainapp.py").write_text(PLAIN_APP)
     port = free_port()
     proc = subprocess.Popen(
@@ -84,9 +84,11 @@ def plain_flask(tmp, threads):
             "-w",
             "1",
             "-k",
-            "gthread",
+            worker_class,
             "--threads",
             str(threads),
+            "--worker-connections",
+            str(max(1000, 2 * threads)),
             "-b",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -135,14 +137,23 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (medians)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=512)
+    parser.add_argument(
+        "--worker-class", choices=("gthread", "gevent"), default="gthread", help="both servers"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
     s, c = args.seconds, args.connections
     runs = {"plain": [], "health": [], "board": []}
     with tempfile.TemporaryDirectory(prefix="qms-speed-") as tmp:
-        plain, plain_url = plain_flask(tmp, args.threads)
-        server = LiveServer(Path(tmp) / "data", env={"QMS_SERVE_THREADS": str(args.threads)})
+        plain, plain_url = plain_flask(tmp, args.threads, args.worker_class)
+        server = LiveServer(
+            Path(tmp) / "data",
+            env={
+                "QMS_SERVE_THREADS": str(args.threads),
+                "QMS_SERVE_WORKER_CLASS": args.worker_class,
+            },
+        )
         server.init()
         server.start()
         try:
@@ -176,7 +187,7 @@ def main():
     ratios = [h[0] / p[0] for h, p in zip(runs["health"], runs["plain"], strict=True)]
     print(
         f"wrk -t2 -c{c}, {args.rounds} alternating rounds of {s} s (medians), on {os.cpu_count()} "
-        f"cores, gunicorn gthread {args.threads}"
+        f"cores, gunicorn {args.worker_class} {args.threads}"
     )
     print(f"  plain Flask  GET /health   {p_rate:8.0f} req/s  p99 {p_p99:6.1f} ms")
     print(f"  raw durable commit         {raw:8.0f} tickets/s (1 thread)")

@@ -111,3 +111,58 @@ def test_a_group_whose_commit_fails_leaves_nothing(app):
         assert s.scalar(select(func.count(Ticket.id))) == 0
     (again,) = _group(("A", None))
     assert again["code"] == "A001"  # the rolled-back number was never given
+
+
+def _ahead_read_back(client, answer):
+    return client.get(f"/api/v1/tickets/{answer['id']}").get_json()["ahead"]
+
+
+def test_people_ahead_stays_exact_whatever_moves_the_queue_between_groups(app, client):
+    """On SQLite the writer keeps the waiting counts between groups (tally.py): every way the
+    queue can move in between must show in the next ticket's people ahead, exactly as the
+    tracking page counts it."""
+    from datetime import timedelta
+
+    from sqlalchemy import create_engine
+
+    from qms.timeutil import utcnow
+
+    def check(*requests):
+        """The group's answers; its last ticket, which no later one has passed yet, counts
+        the same people ahead as the tracking page reads back."""
+        answers = _group(*requests)
+        assert answers[-1]["ahead"] == _ahead_read_back(client, answers[-1])
+        return answers
+
+    check(("A", None), ("A", None), ("A", "elderly"))
+    (fourth,) = check(("A", None))  # kept counts: three ahead
+    assert fourth["ahead"] == 3
+    # this process's own connection moves the queue: one ticket is called away
+    with get_db().write() as s:
+        s.execute(update(Ticket).where(Ticket.code == "A001").values(status="called"))
+    (fifth,) = check(("A", None))
+    assert fifth["ahead"] == 3
+    # another connection (another process, a CLI) cancels one: the writer cannot see it happen
+    other = create_engine(get_db().url)
+    try:
+        with other.begin() as conn:
+            conn.execute(update(Ticket).where(Ticket.code == "A002").values(status="cancelled"))
+    finally:
+        other.dispose()
+    (sixth,) = check(("A", None))
+    assert sixth["ahead"] == 3
+    # a group that never commits leaves the kept counts as they were
+    with pytest.raises(RuntimeError), get_db().write() as s:
+        _issue_batch(s, [("A", None, None, BASE)] * 3)
+        raise RuntimeError("the disk went away before the commit")
+    (seventh,) = check(("A", None))
+    assert seventh["ahead"] == 4
+    # a ticket queued in the future is not ahead yet, in this group or the next
+    with get_db().write() as s:
+        s.execute(
+            update(Ticket)
+            .where(Ticket.code == "A005")
+            .values(queue_dt=utcnow() + timedelta(hours=1))
+        )
+    assert [a["ahead"] for a in check(("A", None))] == [4]
+    assert [a["ahead"] for a in check(("B", None), ("A", None))] == [0, 5]

@@ -44,7 +44,9 @@ def _setup(s):
         serves.setdefault(counter_id, []).append(code_of[service_id])
     counters = [
         (c.id, c.number, c.name, serves.get(c.id, []))
-        for c in s.execute(select(Counter.id, Counter.number, Counter.name).order_by(Counter.number))
+        for c in s.execute(
+            select(Counter.id, Counter.number, Counter.name).order_by(Counter.number)
+        )
     ]
     return {
         "services": services,

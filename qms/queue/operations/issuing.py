@@ -258,6 +258,7 @@ def _issue_batch(s, requests, override_by=None):
     now = utcnow()
     day = local_day(now)
     conn = s.connection()
+    stamp = get_state().waiting_tally.stamp(conn)  # before this transaction writes anything
     # each waiter gets its own exception object: they are raised in as many threads
     mode = current_mode(s)["mode"]
     if _standby_refusal(mode) is not None:
@@ -321,12 +322,8 @@ def _issue_batch(s, requests, override_by=None):
         last = tickets.take_numbers(s, service_id, day, len(items))
         for offset, item in enumerate(items):
             numbers[item[0]] = last - len(items) + 1 + offset
-    # people ahead: the waiting queues before this group, read once
-    waiting = {}  # (service id, class) → (all, queued by now)
-    for service_id, klass, total, by_now in conn.execute(
-        _WAITING_BY_CLASS, {"day": day, "now": now, "service_ids": sorted(per_service)}
-    ):
-        waiting[(service_id, klass)] = (total, by_now or 0)
+    # people ahead: the waiting queues before this group, kept by the writer or read once
+    waiting = _waiting_before(s, conn, day, now, per_service, stamp)
     rows = []
     for index, service, priority, kiosk_id, _base, _refusal in accepted:
         number = numbers[index]
@@ -351,6 +348,12 @@ def _issue_batch(s, requests, override_by=None):
             for ticket_id, row in zip(ids, rows, strict=True)
         ],
         at=now,
+    )
+    _keep_waiting(
+        s,
+        day,
+        waiting,
+        [(item[1].id, row["priority_class"]) for item, row in zip(accepted, rows, strict=True)],
     )
     counters_of = {sid: queries.open_counters_serving(s, sid) for sid in per_service}
     app = current_app._get_current_object()
@@ -406,6 +409,39 @@ def _issue_batch(s, requests, override_by=None):
                 data.update(extra)
         outcomes[index] = data
     return outcomes
+
+
+def _waiting_before(s, conn, day, now, service_ids, stamp):
+    """{(service id, class): (waiting, queued by now)} before this group's tickets."""
+    tally = get_state().waiting_tally
+    known = tally.known(stamp, day)
+    waiting = {}
+    for service_id in service_ids:
+        for klass, total in known.get(service_id, {}).items():
+            waiting[(service_id, klass)] = (total, total)
+    unknown = sorted(sid for sid in service_ids if sid not in known)
+    if unknown:
+        for service_id, klass, total, by_now in conn.execute(
+            _WAITING_BY_CLASS, {"day": day, "now": now, "service_ids": unknown}
+        ):
+            waiting[(service_id, klass)] = (total, by_now or 0)
+    s.info["waiting_stamp"] = (stamp, known, unknown)
+    return waiting
+
+
+def _keep_waiting(s, day, waiting, issued):
+    """After this group (issued: [(service id, class)]), the counts the next group may use:
+    those of services with no ticket queued in the future, once this transaction commits."""
+    stamp, known, unknown = s.info.pop("waiting_stamp")
+    counts = {sid: dict(classes) for sid, classes in known.items()}
+    for service_id in unknown:
+        rows = {k: v for (sid, k), v in waiting.items() if sid == service_id}
+        if all(total == by_now for total, by_now in rows.values()):
+            counts[service_id] = {klass: total for klass, (total, _now) in rows.items()}
+    for service_id, klass in issued:
+        if service_id in counts:
+            counts[service_id][klass] = counts[service_id].get(klass, 0) + 1
+    get_state().waiting_tally.keep_after_commit(s, stamp, day, counts)
 
 
 def _estimate_inputs(s, service_id, day):
