@@ -57,6 +57,44 @@ def client_worker(url, count, ready, done, results):
             client.disconnect()
 
 
+def async_worker(url, count, ready, done, results):
+    """Like client_worker with python-socketio's asyncio client (aiohttp websocket), every
+    client on one event loop: the sync client starts a thread per received message, which on
+    two cores measures the harness more than the server."""
+    import asyncio
+
+    import socketio
+
+    async def run():
+        received, clients, failed = {}, [], 0
+
+        def on_called(payload):
+            received.setdefault(payload["ticket"]["code"], []).append(time.monotonic())
+
+        async def connect():
+            client = socketio.AsyncClient(reconnection=False)
+            client.on("ticket_called", on_called)
+            await client.connect(url, transports=["websocket"], wait_timeout=10)
+            return client
+
+        for outcome in await asyncio.gather(
+            *(connect() for _ in range(count)), return_exceptions=True
+        ):
+            if isinstance(outcome, BaseException):
+                failed += 1
+            else:
+                clients.append(outcome)
+        ready.put((len(clients), failed))
+        while not done.is_set():
+            await asyncio.sleep(0.1)
+        results.put(received)
+        for client in clients:
+            with contextlib.suppress(Exception):  # the server may already be gone
+                await client.disconnect()
+
+    asyncio.run(run())
+
+
 def raw_worker(url, count, ready, done, results):
     """Like client_worker with minimal Socket.IO v5 clients on one select() loop: the
     client side costs little CPU, so the figures show the server more than the harness."""
@@ -171,13 +209,14 @@ def main():
     parser.add_argument("--target-ms", type=float, default=50.0)
     parser.add_argument(
         "--client",
-        choices=("sio", "raw"),
+        choices=("sio", "async", "raw"),
         default="sio",
-        help="python-socketio clients (default) or minimal raw websocket clients",
+        help="python-socketio clients (default: threads; async: asyncio) or minimal raw "
+        "websocket clients",
     )
     args = parser.parse_args()
 
-    worker = raw_worker if args.client == "raw" else client_worker
+    worker = {"sio": client_worker, "async": async_worker, "raw": raw_worker}[args.client]
     env = {"QMS_SERVE_THREADS": str(args.threads)} if args.threads else {}
     env["QMS_SOCKETS_PER_ADDRESS"] = "100000"  # every bench client comes from 127.0.0.1
     env["QMS_SERVE_WORKERS"] = str(args.workers)

@@ -53,7 +53,13 @@ def _safe_url(url):
 @click.command("serve")
 @click.option("--host", default=None, help="Address to bind (QMS_HOST).")
 @click.option("--port", default=None, type=int, help="Port (QMS_PORT).")
-@click.option("--threads", default=None, type=int, help="Worker threads (one per websocket).")
+@click.option(
+    "--threads",
+    default=None,
+    type=int,
+    help="gthread: threads, one per websocket (QMS_SERVE_THREADS, 512); "
+    "gevent: connections (QMS_SERVE_GREENLETS, 4096).",
+)
 @click.option(
     "--workers",
     default=None,
@@ -99,14 +105,18 @@ def serve_command(host, port, threads, workers, worker_class):
             f"Warning: announcement audio lacks {', '.join(missing)}: run `qms speech generate`.",
             err=True,
         )
+    # gthread: threads, one per open websocket; gevent: connections, one greenlet each
+    threads = int(
+        threads or cfg["SERVE_GREENLETS" if worker_class == "gevent" else "SERVE_THREADS"]
+    )
     run(
         host or cfg["HOST"],
         int(port or cfg["PORT"]),
-        int(threads or cfg["SERVE_THREADS"]),
+        threads,
         get_state().factory,
         config_overrides={
             **(cfg.get("SERVE_OVERRIDES") or {}),
-            "SERVE_THREADS": int(threads or cfg["SERVE_THREADS"]),
+            "SERVE_THREADS": threads,
             "SERVE_WORKER_CLASS": worker_class,
         },
         workers=workers,

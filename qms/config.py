@@ -17,6 +17,7 @@ DEFAULTS = {
     "SERVE_THREADS": 512,  # one thread per open websocket (displays, kiosks, counters, phones)
     "SERVE_WORKERS": 1,  # processes of `qms serve`; more than one needs MESSAGE_QUEUE
     "SERVE_WORKER_CLASS": "gthread",  # gthread (a thread per websocket) | gevent
+    "SERVE_GREENLETS": 4096,  # gevent: open connections per process (greenlets are cheap)
     "HTTP_RESERVED_THREADS": 64,  # threads sockets may never take: HTTP always answers
     "PROXY_HOPS": 0,  # reverse proxies in front (deploy/nginx.conf: 1); trusts X-Forwarded-*
     "SOCKETS_PER_ADDRESS": 32,  # open Socket.IO connections per client address

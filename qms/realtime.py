@@ -134,6 +134,7 @@ def init_app(app):
         board = cached_board()
         payload = ticket_called_payload(ticket, counter, recall, board)
         socketio.emit("ticket_called", payload, to="display")
+        socketio.sleep(0)  # let the displays' writers send it now, before the rest of the call
         broadcaster.sent(board)
         socketio.emit("ticket", citizen_view(ticket), to=f"ticket:{_token_of(ticket)}")
         socketio.emit(
