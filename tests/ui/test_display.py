@@ -32,6 +32,28 @@ SEEN = """(selector) => Array.from(document.querySelectorAll(selector)).filter(e
           font: parseFloat(getComputedStyle(el).fontSize)};
 })"""
 
+# the phrases of each name (between its dashes) that the page set on more than one line
+PHRASES_ON_TWO_LINES = """(selector) => {
+  const split = [];
+  for (const el of document.querySelectorAll(selector)) {
+    const chars = [], walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode())
+      for (let i = 0; i < node.data.length; i++) chars.push([node, i]);
+    const text = chars.map(([node, i]) => node.data[i]).join("");
+    for (const m of text.matchAll(/[^–-]+/g)) {
+      const start = m.index + m[0].length - m[0].trimStart().length;
+      const end = m.index + m[0].trimEnd().length;
+      if (end <= start) continue;
+      const range = document.createRange();
+      range.setStart(chars[start][0], chars[start][1]);
+      range.setEnd(chars[end - 1][0], chars[end - 1][1] + 1);
+      const lines = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.bottom)));
+      if (lines.size > 1) split.push(text.slice(start, end));
+    }
+  }
+  return split;
+}"""
+
 
 class Centre:
     """Set-up through the admin API of the live server."""
@@ -101,6 +123,9 @@ def check_everything_seen(page, counters, services, size):
             "parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--u'))"
         )
         assert all(r["font"] >= 36 * unit - 0.5 for r in rows + counts), rows
+        # a name wraps between its phrases, never inside one: "Thể" / "thao" reads as two words
+        split = page.evaluate(PHRASES_ON_TWO_LINES, ".d-wait:not([hidden]) .nm")
+        assert split == [], split
     assert seen_services == set(services)
     hero = page.evaluate(SEEN, "#hero-code")
     assert hero and hero[0]["inside"] and hero[0]["seen"], hero

@@ -149,8 +149,9 @@
     }).map(function (code) {
       var s = services[code];
       return '<div class="d-wait' + (s.active ? "" : " off") + '" data-service="' + esc(code) + '"><span class="l">' + esc(code) +
-        '</span><span class="nm">' + esc(s.name) + '</span><span class="n">' + esc(waiting[code] || 0) + '</span></div>';
+        '</span><span class="nm">' + window.QmsPhrases.html(s.name) + '</span><span class="n">' + esc(waiting[code] || 0) + '</span></div>';
     }).join("");
+    window.QmsPhrases.fit($("waiting"), ".nm");  // "Thể thao" never splits across lines
   }
   function standingCall() {
     var b = state.board; if (!b) return null;

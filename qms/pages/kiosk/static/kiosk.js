@@ -137,38 +137,9 @@
   function screen() { return document.body.getAttribute("data-screen"); }
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
-  /* A long name wraps only between phrases ("Xây dựng – Đô thị –" / "Tài nguyên và" /
-     "Môi trường"), never inside one; a phrase too wide for its tile falls back to spaces. */
-  var JOINERS = {"và": 1, "hoặc": 1, "and": 1, "or": 1, "&": 1};
-  function phrasesHtml(name) {
-    var out = [], cur = [];
-    String(name || "").split(/\s+/).filter(Boolean).forEach(function (word) {
-      var joiner = JOINERS[word.toLowerCase()];
-      if (joiner && cur.length) { out.push(cur); cur = []; }
-      cur.push(word);
-      if (joiner || /[–—\-,;:/)]$/.test(word)) { out.push(cur); cur = []; }
-    });
-    if (cur.length) out.push(cur);
-    return out.map(function (words) { return '<span class="ph">' + esc(words.join(" ")) + "</span>"; }).join(" ");
-  }
-  function fitNames(root) {
-    root.querySelectorAll(".k-svc-name, .k-chosen-name, .k-ticket-service").forEach(function (el) {
-      el.classList.remove("loose");
-      var width = el.clientWidth;
-      function wide(ph) { return ph.offsetWidth > width + 1; }
-      // a phrase wider than its tile: split it into two-syllable words (most Vietnamese words
-      // are two syllables: "Chứng thực" / "bản sao"), and only then at any space
-      Array.prototype.filter.call(el.querySelectorAll(".ph"), wide).forEach(function (ph) {
-        var words = [], pairs = [];
-        ph.textContent.split(" ").forEach(function (w) {  // a lone "–" stays with its word
-          if (words.length && !/[0-9A-Za-zÀ-ỹ]/.test(w)) words[words.length - 1] += " " + w; else words.push(w);
-        });
-        for (var i = 0; i < words.length; i += 2) pairs.push(words.slice(i, i + 2).join(" "));
-        ph.outerHTML = pairs.map(function (p) { return '<span class="ph">' + esc(p) + "</span>"; }).join(" ");
-      });
-      if (Array.prototype.some.call(el.querySelectorAll(".ph"), wide)) el.classList.add("loose");
-    });
-  }
+  /* names wrap between phrases, never inside a word (qms/static/phrases.js) */
+  var phrasesHtml = window.QmsPhrases.html;
+  function fitNames(root) { window.QmsPhrases.fit(root, ".k-svc-name, .k-chosen-name, .k-ticket-service"); }
 
   /* ---- the centre's clock (server time through the board, in the centre's time zone) ---- */
   function serverNow() { return new Date(Date.now() + serverOffset); }
