@@ -1,5 +1,6 @@
 """The server's print path: job committed with the ticket, worker prints once, faults retried."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -126,7 +127,9 @@ def test_refused_printer_retried_with_backoff_until_fixed(
 
 
 @pytest.mark.parametrize("printer_app", ["paper_out"], indirect=True)
-def test_paper_out_nothing_printed_until_refilled(printer_app, client, device_signals):
+def test_paper_out_nothing_printed_until_refilled(
+    printer_app, client, device_signals, create_user, auth
+):
     app, printer = printer_app
     r = client.post("/api/v1/tickets", json={"service": "C"})
     assert r.status_code == 201
@@ -139,6 +142,13 @@ def test_paper_out_nothing_printed_until_refilled(printer_app, client, device_si
     assert [s["kind"] for s in device_signals["failed"]] == ["paper_out"]
     with app.extensions["qms"].db.read() as s:
         assert s.get(DeviceState, "printer:local").kind == "paper_out"
+    # the officer reads what to do in Vietnamese; the driver's words only as technical detail
+    auth(create_user("it"), next_url="/admin/devices")
+    html = client.get("/admin/devices").get_data(as_text=True)
+    assert "Máy in hết giấy: lắp cuộn giấy mới" in html
+    for raw in re.findall(r"PaperOutError[^<]*", html):
+        before = html[: html.index(raw)]
+        assert before.rfind("<details") > before.rfind("</details>"), raw
 
     printer.mode = "ok"
     actions = [worker.step(t0 + timedelta(seconds=10 + i))["action"] for i in range(3)]

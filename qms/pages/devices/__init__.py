@@ -1,6 +1,8 @@
 """The staff page /admin/devices: every device's health, counter devices (register, remove),
 device accounts (bind to a kiosk or counter), printer states, recent jobs, reprint, test print."""
 
+import re
+
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from qms.devices import queries
@@ -14,6 +16,17 @@ from qms.roles import COUNTER_STAFF, TECHNICAL, may
 
 bp = Blueprint("devices", __name__, template_folder="templates")
 
+
+@bp.app_template_filter("device_error")
+def _device_error_filter(text):
+    return device_error(text)
+
+
+@bp.app_template_test("driver_error")
+def _driver_error_test(text):
+    return is_driver_error(text)
+
+
 KIND_LABELS = {
     "paper_out": ("Hết giấy", "Paper out"),
     "cover_open": ("Nắp máy đang mở", "Cover open"),
@@ -21,6 +34,62 @@ KIND_LABELS = {
     "error": ("Báo lỗi", "Error"),
     "config": ("Sai cấu hình", "Configuration"),
 }
+# a printer driver's error ("PaperOutError: printer is out of paper…"), said for the officer
+# who must act on it; the driver's own words stay under "technical detail"
+ERROR_TEXTS = {
+    "PaperOutError": (
+        "Máy in hết giấy: lắp cuộn giấy mới, đóng nắp rồi bấm In thử.",
+        "Out of paper: load a new roll, close the cover, then Test print.",
+    ),
+    "CoverOpenError": (
+        "Nắp máy in đang mở: đóng nắp lại rồi bấm In thử.",
+        "The cover is open: close it, then Test print.",
+    ),
+    "PrinterOfflineError": (
+        "Máy in chưa sẵn sàng: kiểm tra nguồn, đèn báo và giấy.",
+        "The printer is not ready: check its power, lights and paper.",
+    ),
+    "PrinterHardwareError": (
+        "Máy in báo lỗi phần cứng: tắt máy in, bật lại; nếu vẫn lỗi, báo cán bộ kỹ thuật.",
+        "The printer reports a hardware fault: switch it off and on; if it stays, call "
+        "the technician.",
+    ),
+    "PrinterTimeoutError": (
+        "Máy in không trả lời: kiểm tra nguồn, cáp và mạng của máy in.",
+        "The printer does not answer: check its power, cable and network.",
+    ),
+    "PrinterConnectionError": (
+        "Không kết nối được máy in: kiểm tra nguồn, cáp và mạng của máy in.",
+        "Cannot reach the printer: check its power, cable and network.",
+    ),
+    "PrinterConfigError": (
+        "Cấu hình máy in chưa đúng: báo cán bộ kỹ thuật kiểm tra địa chỉ máy in.",
+        "The printer is set up wrongly: the technician should check its address.",
+    ),
+    "PrinterUnsupportedError": (
+        "Máy in không hỗ trợ lệnh này: báo cán bộ kỹ thuật.",
+        "The printer does not support this: call the technician.",
+    ),
+}
+_ERROR_CLASS = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*(?:Error|Exception))\s*:")
+
+
+def is_driver_error(text):
+    """A driver's own words ("PaperOutError: …"), not a message written for people."""
+    return bool(text) and _ERROR_CLASS.match(str(text)) is not None
+
+
+def device_error(text):
+    """A driver's error in the officer's language; any other device message as it is."""
+    if not text:
+        return ""
+    match = _ERROR_CLASS.match(str(text))
+    if match is None:
+        return text
+    words = ERROR_TEXTS.get(match.group(1))
+    return t(*words) if words else t("Thiết bị báo lỗi.", "The device reports an error.")
+
+
 DEVICE_KIND_NAMES = {
     "printer": ("Máy in", "Printer"),
     "kiosk": ("Ki-ốt", "Kiosk"),
