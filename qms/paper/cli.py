@@ -12,12 +12,14 @@ from qms.paper.operations.purge import purge_personal_data
 @with_appcontext
 def purge_command(days, dry_run):
     """Blank names and phones of paper dossiers and assisted cases kept past the retention
-    period; codes, dates and counts stay."""
+    period, and the names on the appointment slips printed that long ago; codes, dates and
+    counts stay."""
     result = purge_personal_data(days, dry_run=dry_run)
     verb = "Sẽ xóa" if dry_run else "Đã xóa"
     click.echo(
-        f"{verb} thông tin cá nhân của {result['dossiers']} hồ sơ giấy và "
-        f"{result['assisted']} phiếu hỗ trợ (kết thúc trước {result['before'][:10]})."
+        f"{verb} thông tin cá nhân của {result['dossiers']} hồ sơ giấy, "
+        f"{result['assisted']} phiếu hỗ trợ và {result['slips']} giấy hẹn đã in "
+        f"(trước {result['before'][:10]})."
     )
 
 

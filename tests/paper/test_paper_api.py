@@ -308,8 +308,11 @@ def test_province_workbook_has_date_cells(client, leader, it_user, receive, cloc
 def test_purge_keeps_counts_and_removes_personal_fields(
     app, client, officer, receive, clock, runner
 ):
+    app.config["PRINTER"] = "dummy"  # the slips are queued for the server's printer
     clock("2025-01-10T09:00:00")
     old = receive(phone="0977606968")
+    slip = client.post(f"/api/v1/paper-dossiers/{old['id']}/slip", headers=officer["headers"])
+    assert slip.status_code in (200, 201), slip.get_json()
     client.post(
         f"/api/v1/paper-dossiers/{old['id']}/entered",
         json={"official_code": "X-1"},
@@ -317,6 +320,9 @@ def test_purge_keeps_counts_and_removes_personal_fields(
     )
     client.post(f"/api/v1/paper-dossiers/{old['id']}/returned", headers=officer["headers"])
     waiting = receive(citizen_name="Lê Thị Bình")  # never returned: kept, it is still work
+    clock("2026-02-20T09:00:00")
+    recent = client.post(f"/api/v1/paper-dossiers/{waiting['id']}/slip", headers=officer["headers"])
+    assert recent.status_code in (200, 201), recent.get_json()
     clock("2026-03-01T09:00:00")
     dry = runner.invoke(args=["purge", "--dry-run"])
     assert "Sẽ xóa thông tin cá nhân của 1 hồ sơ giấy" in dry.output
@@ -335,4 +341,16 @@ def test_purge_keeps_counts_and_removes_personal_fields(
     assert kept["citizen_name"] == "Lê Thị Bình"
     summary = client.get("/api/v1/paper-dossiers/summary", headers=officer["headers"]).get_json()
     assert (summary["returned"], summary["received"]) == (1, 1)
+    # the old slip's print job no longer carries the name or the papers; the recent one does
+    from qms.devices.models import PrintJob
+
+    with get_db().read() as s:
+        payloads = {
+            job.payload["code"]: job.payload
+            for job in s.scalars(select(PrintJob).where(PrintJob.kind == "slip"))
+        }
+    assert (payloads[old["code"]]["citizen_name"], payloads[old["code"]]["documents"]) == ("", [])
+    assert payloads[old["code"]]["procedure"]  # what the slip was for stays
+    assert payloads[waiting["code"]]["citizen_name"] == "Lê Thị Bình"
+    assert "1 giấy hẹn đã in" in result.output
     assert "Đã xóa thông tin cá nhân của 0 hồ sơ giấy" in runner.invoke(args=["purge"]).output

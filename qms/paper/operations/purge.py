@@ -1,12 +1,14 @@
 """Decree 13/2023/NĐ-CP retention: after PAPER_RETENTION_DAYS, a finished dossier or assisted
 case keeps its code, procedure, dates and status (the counts) and loses the citizen's name,
-phone and the list of papers."""
+phone and the list of papers. The appointment slips printed for dossiers (print jobs of kind
+"slip", whose payload carried the name and the papers) lose them after the same time."""
 
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select
 
+from qms.devices.models import PrintJob
 from qms.extensions import get_db
 from qms.models import log_event
 from qms.paper.models import AssistedCase, PaperDossier
@@ -31,10 +33,17 @@ def purge_personal_data(days=None, dry_run=False, now=None):
             AssistedCase.opened_dt < before - timedelta(days=days),
         ),
     )
+    slips_due = select(PrintJob).where(PrintJob.kind == "slip", PrintJob.created_dt < before)
     with get_db().read() if dry_run else get_db().write() as s:
         dossiers = s.scalars(dossier_due).all()
         cases = s.scalars(case_due).all()
-        result = {"dossiers": len(dossiers), "assisted": len(cases), "before": before.isoformat()}
+        slips = [job for job in s.scalars(slips_due) if _personal(job.payload)]
+        result = {
+            "dossiers": len(dossiers),
+            "assisted": len(cases),
+            "slips": len(slips),
+            "before": before.isoformat(),
+        }
         if dry_run:
             return result
         for d in dossiers:
@@ -42,10 +51,17 @@ def purge_personal_data(days=None, dry_run=False, now=None):
         for c in cases:
             c.citizen_name, c.phone, c.purged_dt = "", "", now
             c.steps = [{**step, "detail": ""} for step in c.steps]
+        for job in slips:  # a new dict: the JSON column sees the change
+            job.payload = {**job.payload, "citizen_name": "", "documents": []}
         log_event(
             s,
             "paper.purged",
-            f"Xóa thông tin cá nhân: {len(dossiers)} hồ sơ giấy, {len(cases)} phiếu hỗ trợ",
+            f"Xóa thông tin cá nhân: {len(dossiers)} hồ sơ giấy, {len(cases)} phiếu hỗ trợ, "
+            f"{len(slips)} giấy hẹn đã in",
             result,
         )
     return result
+
+
+def _personal(payload):
+    return bool((payload or {}).get("citizen_name") or (payload or {}).get("documents"))
