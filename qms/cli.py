@@ -96,7 +96,8 @@ def serve_command(host, port, threads, workers, worker_class):
         )
         sys.exit(2)
     for check in get_state().startup_checks:
-        problem = check(cfg)  # e.g. an unknown printer URL scheme: fail now, clearly
+        # e.g. an unknown printer URL scheme: fail now, clearly
+        problem = check({**cfg, "SERVE_WORKER_CLASS": worker_class})
         if problem:
             raise click.ClickException(problem)
     missing = missing_speech_segments()

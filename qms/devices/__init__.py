@@ -21,6 +21,29 @@ def check_printer_config(config):
     return None
 
 
+# a printer written through libusb or a device file blocks the calling thread until the
+# printer takes the bytes: with gevent that thread serves every request of the process
+BLOCKING_UNDER_GEVENT = ("usb", "file")
+
+
+def check_gevent_devices(config):
+    """gevent serves every request on one thread: a printer that blocks it would stop the
+    kiosks, the counters and every display for as long as a ticket prints, or a jammed
+    printer's timeout. Such a printer belongs to a print agent, or the server runs threads."""
+    if config.get("SERVE_WORKER_CLASS") != "gevent" or not config.get("PRINTER"):
+        return None
+    scheme = str(config["PRINTER"]).partition(":")[0].lower()
+    if scheme not in BLOCKING_UNDER_GEVENT:
+        return None
+    return (
+        f"QMS_PRINTER {scheme}:… không chạy được với --worker-class gevent: máy in sẽ chặn mọi "
+        "yêu cầu khi đang in. Hãy cắm máy in vào một print agent hoặc dùng máy in mạng "
+        "(tcp://), hoặc chạy --worker-class gthread. "
+        f"A {scheme}: printer blocks every request of a gevent worker while it prints: "
+        "drive it from a print agent, use a network printer, or serve with gthread."
+    )
+
+
 def check_mqtt_config(config):
     """A clear message for a bad QMS_MQTT_URL / QMS_MQTT_PREFIX, or None."""
     from hardware import HardwareConfigError
@@ -50,12 +73,12 @@ def init_app(app):
     from .runtime import Runtime
 
     if app.config.get("START_BACKGROUND"):
-        for check in (check_printer_config, check_mqtt_config):
+        for check in (check_printer_config, check_mqtt_config, check_gevent_devices):
             problem = check(app.config)
             if problem:
                 raise RuntimeError(problem)
     state = get_state(app)
-    state.startup_checks.extend((check_printer_config, check_mqtt_config))
+    state.startup_checks.extend((check_printer_config, check_mqtt_config, check_gevent_devices))
     state.devices = Runtime()
     state.devices.hub = hub.Hub()
 

@@ -166,6 +166,20 @@ def test_print_test_cli_bad_url(runner):
     assert "no printer" in result.output
 
 
+def test_gevent_refuses_a_printer_that_would_block_every_request(runner, app, monkeypatch):
+    from qms.devices import check_gevent_devices
+
+    monkeypatch.setattr("qms.serve.run", lambda *a, **k: pytest.fail("it served"))
+
+    assert check_gevent_devices({"SERVE_WORKER_CLASS": "gthread", "PRINTER": "usb:0x0416"}) is None
+    for ok in ("tcp://10.0.0.9:9100", "serial:/dev/ttyUSB0", "dummy", None):
+        assert check_gevent_devices({"SERVE_WORKER_CLASS": "gevent", "PRINTER": ok}) is None
+    app.config["PRINTER"] = "usb:0x0416:0x5011"
+    result = runner.invoke(args=["serve", "--port", "1", "--worker-class", "gevent"])
+    assert result.exit_code == 1
+    assert "print agent" in result.output and "--worker-class gthread" in result.output
+
+
 def test_unknown_printer_scheme_fails_at_start(data_dir, database_url):
     from qms import create_app
     from qms.devices import check_printer_config

@@ -126,7 +126,13 @@ class IssueBatcher:
             batch = []
             while len(batch) < self.MAX_BATCH:
                 try:
-                    item = self._queue.get() if not batch else self._queue.get_nowait()
+                    if batch:
+                        item = self._queue.get_nowait()
+                    else:
+                        item = self._queue.get()
+                        # yield once: under gevent the requests already read off their
+                        # sockets join this group instead of waiting for the next commit
+                        time.sleep(0)
                 except queue.Empty:
                     break
                 if item[1].set_running_or_notify_cancel():  # False: the caller gave up
