@@ -108,3 +108,51 @@ def test_drill_runs_the_script_and_stores_its_report(server):
     assert report["incidents"]["total"] == 0  # the drill is not a real incident
     assert report["drills"]["total"] == 1
     assert [(r["id"], r["outcome"]) for r in report["drill_reports"]] == [(drill_id, "passed")]
+
+
+def test_drill_with_the_real_primary_switched_by_leadership(server):
+    """Without --simulate-primary the centre's own QMS 1.2 stays up: leadership switches to the
+    fallback and back through the API, as the plan's drill does on a working day."""
+    import subprocess
+    import sys
+    from urllib.parse import urlsplit
+
+    port = urlsplit(server.env["QMS_PRIMARY_URL"]).port
+    primary = subprocess.Popen(  # the centre's QMS 1.2, up before and after the drill
+        [sys.executable, "-m", "qms", "primary-sim", "--port", str(port)],
+        env=server.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        result = server.qms(
+            "drill",
+            "--server",
+            server.url,
+            "--user",
+            LEADER[0],
+            "--password",
+            LEADER[1],
+            "--timeout",
+            "60",
+            check=False,
+        )
+        out = result.stdout
+        assert result.returncode == 0, out + result.stderr
+        assert "lãnh đạo chuyển sang chế độ dự phòng" in out
+        assert "lãnh đạo chuyển sang chế độ trả lại" in out
+        assert "[KHÔNG ĐẠT]" not in out and "Kết quả: ĐẠT." in out
+        assert primary.poll() is None  # the drill never touched the real QMS 1.2
+        headers = server.token(*LEADER)
+        api = server.url + "/api/v1"
+        drill_id = int(re.search(r"Cuộc diễn tập số (\d+)", out).group(1))
+        drill = requests.get(f"{api}/drills/{drill_id}", headers=headers, timeout=5).json()
+        assert (drill["status"], drill["outcome"]) == ("finished", "passed")
+        [incident_id] = drill["created"]["incidents"]
+        incident = requests.get(f"{api}/incidents/{incident_id}", headers=headers, timeout=5)
+        assert (incident.json()["is_drill"], incident.json()["status"]) == (True, "resolved")
+        status = requests.get(f"{api}/fallback/status", headers=headers, timeout=5).json()
+        assert status["mode"]["mode"] == "standby"  # handed back to the working QMS 1.2
+    finally:
+        primary.terminate()
+        primary.wait(10)
