@@ -155,6 +155,11 @@ def _spans(calendar, day):
     return out
 
 
+def opens_on(calendar, day):
+    """The centre works on this local day: no calendar, or opening hours that day."""
+    return calendar is None or bool(_spans(calendar, day))
+
+
 def is_open(calendar, now_utc=None):
     """Reception takes numbers now: no calendar, or inside a span before its cut-off."""
     if calendar is None:

@@ -107,6 +107,8 @@ DEFAULTS = {
     "SMTP_URL": None,  # the centre's mail relay: smtp://host:25, smtps://user:pass@host:465
     "MAIL_FROM": "hcc-queue@localhost",  # sender of the alert e-mails
     "INCIDENT_ALERT_EMAILS": "",  # comma-separated: IT and leadership, e-mailed on a new incident
+    "PAPER_DIGEST_EMAILS": "",  # the paper register's morning list (default: INCIDENT_ALERT_EMAILS)
+    "PAPER_DIGEST_AT": "07:30",  # when it goes out, the centre's time, on the days it opens
     "DRILL_MAX_MINUTES": 60,  # a drill left running longer stops marking incidents as drills
     # --- paper dossiers --------------------------------------------------------
     "PAPER_RETENTION_DAYS": 365,  # `qms purge` blanks names/phones of dossiers closed this long

@@ -6,22 +6,18 @@ The e-mail is sent from a short-lived thread with a timeout: a slow or absent re
 up the officer who reported, nor the probe that opened the incident."""
 
 import logging
-import smtplib
 import threading
 from email.message import EmailMessage
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app, has_request_context, request
 
+from qms.mail import addresses, send_mail
+
 log = logging.getLogger(__name__)
-SMTP_TIMEOUT = 10.0
 
 
 def recipients(config):
-    raw = config.get("INCIDENT_ALERT_EMAILS") or ""
-    if isinstance(raw, list | tuple):
-        raw = ",".join(raw)
-    return [address.strip() for address in str(raw).replace(";", ",").split(",") if "@" in address]
+    return addresses(config.get("INCIDENT_ALERT_EMAILS"))
 
 
 def alert_message(incident, config, base_url=""):
@@ -63,24 +59,6 @@ def public_base(config):
 
 def _vn(iso_text):
     return f"{iso_text[8:10]}/{iso_text[5:7]}/{iso_text[:4]} {iso_text[11:16]}" if iso_text else ""
-
-
-def send_mail(url, message, to):
-    """Send through the relay at url: smtp://[user:pass@]host[:25][?starttls=1] or smtps://…:465."""
-    parts = urlsplit(url)
-    host, port = parts.hostname or "localhost", parts.port
-    if parts.scheme == "smtps":
-        client = smtplib.SMTP_SSL(host, port or 465, timeout=SMTP_TIMEOUT)
-    elif parts.scheme == "smtp":
-        client = smtplib.SMTP(host, port or 25, timeout=SMTP_TIMEOUT)
-    else:
-        raise ValueError(f"SMTP_URL must start with smtp:// or smtps://, not {parts.scheme}://")
-    with client:
-        if parts.scheme == "smtp" and parse_qs(parts.query).get("starttls") == ["1"]:
-            client.starttls()
-        if parts.username:
-            client.login(unquote(parts.username), unquote(parts.password or ""))
-        client.send_message(message, to_addrs=to)
 
 
 def on_incident_changed(incident, action, **_):

@@ -2,40 +2,14 @@
 pages' script), contacts with phone numbers, the pause in the timeline, Vietnamese-only 2.8
 descriptions, drills and their reports."""
 
-import threading
 import time
 
 import pytest
 
 from qms import signals
+from tests.relay import Relay
 
 pytestmark = pytest.mark.storage
-
-
-class Relay:
-    """A local SMTP relay (aiosmtpd) that keeps what it receives."""
-
-    def __init__(self):
-        from aiosmtpd.controller import Controller
-
-        self.messages = []
-        self.arrived = threading.Event()
-        from qms.liveserver import free_port
-
-        self.port = free_port()
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8")))
-        self.arrived.set()
-        return "250 OK"
-
-    def __enter__(self):
-        self.controller.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.controller.stop()
 
 
 def test_a_new_incident_is_mailed_to_it_and_leadership(app, client, officer):
