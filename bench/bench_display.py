@@ -96,44 +96,60 @@ def async_worker(url, count, ready, done, results):
 
 
 def raw_worker(url, count, ready, done, results):
-    """Like client_worker with minimal Socket.IO v5 clients on one select() loop: the
-    client side costs little CPU, so the figures show the server more than the harness."""
+    """Like async_worker with minimal Socket.IO v5 clients speaking the protocol themselves
+    over aiohttp's websocket (open, "40" connect, pong): the client side costs least, so the
+    figures show the server more than the harness. (A select() loop over websocket-client
+    sockets lost frames that library had already buffered: late or missing at 1,000.)"""
+    import asyncio
     import json
-    import select
 
-    import websocket
+    import aiohttp
 
     ws_url = url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
-    received, sockets, failed = {}, [], 0
-    for _ in range(count):
-        try:
-            ws = websocket.create_connection(ws_url, timeout=10)
-            assert ws.recv().startswith("0")  # Engine.IO open
-            ws.send("40")  # Socket.IO connect, default namespace
-            sockets.append(ws)
-        except Exception:  # a refused or timed-out connection is what the ramp looks for
-            failed += 1
-    ready.put((len(sockets), failed))
-    by_fd = {ws.sock.fileno(): ws for ws in sockets}
-    while not done.is_set() and by_fd:
-        readable, _, _ = select.select(list(by_fd), [], [], 0.2)
-        now = time.monotonic()
-        for fd in readable:
-            ws = by_fd[fd]
-            try:
-                message = ws.recv()
-            except Exception:
-                del by_fd[fd]
-                continue
-            if message == "2":
-                ws.send("3")  # Engine.IO pong
-            elif message.startswith('42["ticket_called"'):
-                event = json.loads(message[2:])
-                received.setdefault(event[1]["ticket"]["code"], []).append(now)
-    results.put(received)
-    for ws in sockets:
-        with contextlib.suppress(Exception):  # the server may already be gone
-            ws.close()
+
+    async def run():
+        received = {}
+        async with aiohttp.ClientSession() as http:
+
+            async def connect():
+                ws = await http.ws_connect(ws_url, timeout=aiohttp.ClientWSTimeout(ws_close=10))
+                opened = await ws.receive(timeout=10)
+                assert opened.data.startswith("0")  # Engine.IO open
+                await ws.send_str("40")  # Socket.IO connect, default namespace
+                return ws
+
+            sockets, failed = [], 0
+            for outcome in await asyncio.gather(
+                *(connect() for _ in range(count)), return_exceptions=True
+            ):
+                if isinstance(outcome, BaseException):
+                    failed += 1
+                else:
+                    sockets.append(outcome)
+            ready.put((len(sockets), failed))
+
+            async def read(ws):
+                async for message in ws:
+                    now = time.monotonic()
+                    if message.type != aiohttp.WSMsgType.TEXT:
+                        continue
+                    if message.data == "2":
+                        await ws.send_str("3")  # Engine.IO pong
+                    elif message.data.startswith('42["ticket_called"'):
+                        event = json.loads(message.data[2:])
+                        received.setdefault(event[1]["ticket"]["code"], []).append(now)
+
+            readers = [asyncio.create_task(read(ws)) for ws in sockets]
+            while not done.is_set():
+                await asyncio.sleep(0.1)
+            results.put(received)
+            for task in readers:
+                task.cancel()
+            for ws in sockets:
+                with contextlib.suppress(Exception):  # the server may already be gone
+                    await ws.close()
+
+    asyncio.run(run())
 
 
 def run_round(server, headers, clients, calls, per_worker, worker=client_worker):
