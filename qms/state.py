@@ -20,8 +20,7 @@ class AppState:
     ceiling: Any = None  # qms.queue.limits.Ceiling: the centre-wide tickets per minute
     issue_batcher: Any = None  # qms.queue.issuing.IssueBatcher, started on the first ticket
     estimates: dict = field(default_factory=dict)  # (service, day) → (expires, minutes, counters)
-    # qms.queue.operations.tally.WaitingTally: the writer's people-ahead counts
-    waiting_tally: Any = field(default_factory=lambda: _tally())
+    waiting_tally: Any = None  # qms.queue.operations.tally.WaitingTally: people-ahead counts
     board: Any = None  # qms.realtime board broadcaster
     cache: Any = None  # qms.cache.ReadCache: the board, the mode, the database's liveness
     socket_gate: Any = None  # qms.web.sockets.SocketGate: open sockets per address and in all
@@ -37,12 +36,6 @@ class AppState:
     def add_loop(self, name, fn):
         """A background loop fn(app, stop_event), started by `qms serve` only."""
         self.loops[name] = fn
-
-
-def _tally():
-    from qms.queue.operations.tally import WaitingTally
-
-    return WaitingTally()
 
 
 def get_state(app=None) -> AppState:

@@ -5,7 +5,6 @@ on the board, and a display that connects late still gets the board. bench/bench
 measures it at 1,000 and 3,000 displays; this only keeps it working."""
 
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ import requests
 import socketio
 
 from qms.liveserver import LiveServer
+from tests import waiting
 
 pytestmark = pytest.mark.slow
 
@@ -30,13 +30,7 @@ def server(tmp_path_factory):
 
 
 def _wait(predicate, seconds, what):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"not within {seconds} s: {what}")
+    return waiting.wait_for(predicate, what, seconds)
 
 
 def test_it_serves_under_gevent(server):

@@ -9,7 +9,6 @@ Redis (QMS_TEST_REDIS_URL); .ci/run starts both. Skips, saying why, only when th
 
 import os
 import threading
-import time
 import uuid
 from urllib.parse import urlsplit, urlunsplit
 
@@ -18,6 +17,7 @@ import requests
 import socketio
 
 from qms.liveserver import LiveServer
+from tests import waiting
 
 pytestmark = pytest.mark.slow
 
@@ -55,13 +55,7 @@ def _redis_or_skip():
 
 
 def _wait(predicate, seconds, what):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"not within {seconds} s: {what}")
+    return waiting.wait_for(predicate, what, seconds, 0.1)
 
 
 @pytest.fixture(scope="module")

@@ -33,6 +33,7 @@ def housekeeping(app, stop):
 def init_app(app):
     from qms.queue import api, api_counter, api_setup  # noqa: F401  (register /api/v1 routes)
     from qms.queue.limits import Ceiling
+    from qms.queue.operations.tally import WaitingTally
     from qms.ratelimit import SlidingWindowLimiter
     from qms.state import get_state
 
@@ -40,4 +41,5 @@ def init_app(app):
     state.kiosk_limiter = SlidingWindowLimiter(app.config["KIOSK_RATE_LIMIT"])
     state.address_limiter = SlidingWindowLimiter(app.config["ADDRESS_RATE_LIMIT"])
     state.ceiling = Ceiling()
+    state.waiting_tally = WaitingTally()
     state.add_loop("housekeeping", housekeeping)

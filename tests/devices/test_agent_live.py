@@ -8,6 +8,7 @@ import requests
 
 from print_agent.agent import Agent
 from qms.liveserver import LiveServer
+from tests import waiting
 from tests.devices.conftest import printed_urls
 
 pytestmark = pytest.mark.slow
@@ -15,13 +16,7 @@ PASSWORD = "agent-pass-123"
 
 
 def wait_until(predicate, timeout=60, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+    return waiting.wait_for(predicate, what, timeout, 0.1)
 
 
 class Running:

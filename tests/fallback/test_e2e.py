@@ -12,6 +12,7 @@ import requests
 from openpyxl import load_workbook
 
 from qms.liveserver import ROOT, LiveServer, free_port
+from tests import waiting
 
 pytestmark = pytest.mark.slow
 PATIENCE = 60  # seconds: generous upper bounds for polling, never a timed assertion
@@ -45,13 +46,7 @@ def _answers(url):
 
 
 def wait_for(predicate, what):
-    deadline = time.monotonic() + PATIENCE
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"gave up waiting for: {what}")
+    return waiting.wait_for(predicate, what, PATIENCE, 0.1)
 
 
 def mode_of(server):

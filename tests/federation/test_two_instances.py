@@ -3,24 +3,18 @@ centre. The province is SIGKILLed in the middle of a sync and restarted: every r
 exactly once and in order; the centre issues all the while; a wrong token stores nothing."""
 
 import sqlite3
-import time
 
 import pytest
 import requests
 
 from qms.liveserver import LiveServer
+from tests import waiting
 
 pytestmark = pytest.mark.slow
 
 
 def wait_for(predicate, what, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
+    return waiting.wait_for(predicate, what, timeout, 0.02)
 
 
 def outbox_seqs(centre):

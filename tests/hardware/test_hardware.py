@@ -19,16 +19,11 @@ from hardware import (
 )
 from hardware.protocol import LineSplitter, ReceiverDecoder, led_error, led_show, parse_led_line
 from hardware.transports.evdev_link import EvdevReplayLink, record
+from tests import waiting
 
 
 def wait_for(predicate, timeout=10, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
+    return waiting.wait_for(predicate, what, timeout, 0.02)
 
 
 def test_line_protocol():

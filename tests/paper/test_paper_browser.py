@@ -1,11 +1,10 @@
 """The paper register in chromium: an officer records a dossier in seconds, its slip prints on
 the ticket printer, it is entered and returned; IT sees and hears a new incident on any page."""
 
-import time
-
 import pytest
 import requests
 
+from tests import waiting
 from tests.browser import OFFICER
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -20,13 +19,7 @@ def login(page, user, password, next_url):
 
 
 def wait_for(predicate, what, patience=20):
-    deadline = time.monotonic() + patience
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"gave up waiting for: {what}")
+    return waiting.wait_for(predicate, what, patience, 0.1)
 
 
 def test_officer_records_enters_and_returns_a_paper_dossier(live, open_page, screenshot):
