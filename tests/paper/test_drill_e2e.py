@@ -36,7 +36,8 @@ def server(tmp_path):
     live.stop()
 
 
-def test_drill_runs_the_script_and_stores_its_report(server):
+def run_drill(server, *options):
+    """`qms drill` against the live server as leadership: its printed report, once it passed."""
     result = server.qms(
         "drill",
         "--server",
@@ -45,13 +46,17 @@ def test_drill_runs_the_script_and_stores_its_report(server):
         LEADER[0],
         "--password",
         LEADER[1],
-        "--simulate-primary",
         "--timeout",
         "60",
+        *options,
         check=False,
     )
-    out = result.stdout
-    assert result.returncode == 0, out + result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_drill_runs_the_script_and_stores_its_report(server):
+    out = run_drill(server, "--simulate-primary")
     assert "BÁO CÁO DIỄN TẬP XỬ LÝ SỰ CỐ" in out
     lines = [line for line in out.splitlines() if re.match(r"^\s*\d+\. \[", line)]
     names = [
@@ -125,20 +130,7 @@ def test_drill_with_the_real_primary_switched_by_leadership(server):
         stderr=subprocess.DEVNULL,
     )
     try:
-        result = server.qms(
-            "drill",
-            "--server",
-            server.url,
-            "--user",
-            LEADER[0],
-            "--password",
-            LEADER[1],
-            "--timeout",
-            "60",
-            check=False,
-        )
-        out = result.stdout
-        assert result.returncode == 0, out + result.stderr
+        out = run_drill(server)
         assert "lãnh đạo chuyển sang chế độ dự phòng" in out
         assert "lãnh đạo chuyển sang chế độ trả lại" in out
         assert "[KHÔNG ĐẠT]" not in out and "Kết quả: ĐẠT." in out
