@@ -27,7 +27,7 @@ from qms.extensions import get_db
 from qms.mail import addresses, send_mail
 from qms.models import Setting, log_event
 from qms.paper.models import AssistedCase, PaperDossier
-from qms.paper.queries import STATUS_LABELS
+from qms.paper.queries import CALLBACK_DUE, STATUS_LABELS, overdue_on
 from qms.state import get_state
 from qms.timeutil import to_local, utcnow
 
@@ -53,11 +53,7 @@ def due(day):
             }
             for d in s.scalars(
                 select(PaperDossier)
-                .where(
-                    PaperDossier.is_drill.is_(False),
-                    PaperDossier.status != "returned",
-                    PaperDossier.appointment_date < day,
-                )
+                .where(*overdue_on(day))
                 .order_by(PaperDossier.appointment_date, PaperDossier.id)
             )
         ]
@@ -69,11 +65,7 @@ def due(day):
             }
             for c in s.scalars(
                 select(AssistedCase)
-                .where(
-                    AssistedCase.is_drill.is_(False),
-                    AssistedCase.result_ready_dt.is_not(None),
-                    AssistedCase.called_back_dt.is_(None),
-                )
+                .where(*CALLBACK_DUE)
                 .order_by(AssistedCase.result_ready_dt, AssistedCase.id)
             )
         ]

@@ -174,6 +174,23 @@ def list_dossiers(
         return [dossier_dict(d, names, personal, day) for d in items]
 
 
+def overdue_on(day):
+    """A real dossier past its appointment date on day, its result not yet returned."""
+    return (
+        PaperDossier.is_drill.is_(False),
+        PaperDossier.status != "returned",
+        PaperDossier.appointment_date < day,
+    )
+
+
+# a real assisted case whose result is ready and whose citizen was not called back yet
+CALLBACK_DUE = (
+    AssistedCase.is_drill.is_(False),
+    AssistedCase.result_ready_dt.is_not(None),
+    AssistedCase.called_back_dt.is_(None),
+)
+
+
 def summary():
     """Counts for the staff banner and the page header: no personal data, no audit needed."""
     day = today()
@@ -185,20 +202,8 @@ def summary():
                 .group_by(PaperDossier.status)
             ).all()
         )
-        overdue = s.scalar(
-            select(func.count(PaperDossier.id)).where(
-                PaperDossier.is_drill.is_(False),
-                PaperDossier.status != "returned",
-                PaperDossier.appointment_date < day,
-            )
-        )
-        callbacks = s.scalar(
-            select(func.count(AssistedCase.id)).where(
-                AssistedCase.is_drill.is_(False),
-                AssistedCase.result_ready_dt.is_not(None),
-                AssistedCase.called_back_dt.is_(None),
-            )
-        )
+        overdue = s.scalar(select(func.count(PaperDossier.id)).where(*overdue_on(day)))
+        callbacks = s.scalar(select(func.count(AssistedCase.id)).where(*CALLBACK_DUE))
     return {
         "received": counts.get("received", 0),
         "entered": counts.get("entered", 0),

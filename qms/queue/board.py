@@ -4,6 +4,7 @@ board() reads everything in one session; cached_board() and board_json() serve i
 qms/cache.py to HTTP and Socket.IO readers alike, the server time spliced in per read."""
 
 import json
+from collections import namedtuple
 from datetime import timedelta
 
 from flask import current_app
@@ -21,19 +22,31 @@ from qms.queue.models import (
     Ticket,
     TicketEvent,
 )
-from qms.queue.queries import today
+from qms.queue.queries import serialize_ticket, today
 from qms.state import get_state
 from qms.timeutil import iso, utcnow
+
+# the set-up as the board reads it; the attribute names serialize_ticket reads
+ServiceRow = namedtuple("ServiceRow", "id code name_vi name_en is_active description daily_cap")
+CounterRow = namedtuple("CounterRow", "id number name serves")
 
 
 def _setup(s):
     """What only a change of set-up moves (setup_changed): services and counters with their
     names, and which services each counter serves. Read once per change, not once per call."""
     services = [
-        (svc.id, svc.code, svc.name_vi, svc.name_en, svc.is_active, svc.description, svc.daily_cap)
+        ServiceRow(
+            svc.id,
+            svc.code,
+            svc.name_vi,
+            svc.name_en,
+            svc.is_active,
+            svc.description,
+            svc.daily_cap,
+        )
         for svc in s.scalars(select(Service))
     ]
-    code_of = {sid: code for sid, code, *_rest in services}
+    code_of = {svc.id: svc.code for svc in services}
     links = s.execute(
         select(CounterService.counter_id, CounterService.service_id).order_by(
             CounterService.counter_id, CounterService.position
@@ -43,16 +56,16 @@ def _setup(s):
     for counter_id, service_id in links:
         serves.setdefault(counter_id, []).append(code_of[service_id])
     counters = [
-        (c.id, c.number, c.name, serves.get(c.id, []))
+        CounterRow(c.id, c.number, c.name, serves.get(c.id, []))
         for c in s.execute(
             select(Counter.id, Counter.number, Counter.name).order_by(Counter.number)
         )
     ]
     return {
         "services": services,
-        "service": {row[0]: row for row in services},
+        "service": {svc.id: svc for svc in services},
         "counters": counters,
-        "counter": {row[0]: row for row in counters},
+        "counter": {c.id: c for c in counters},
     }
 
 
@@ -91,10 +104,10 @@ def recent_calls(s, setup, limit=10):
             {
                 "ticket": code,
                 "ticket_id": ticket_id,
-                "service": setup["service"][service_id][1],
+                "service": setup["service"][service_id].code,
                 "priority": priority,
-                "counter": counter[1] if counter else None,
-                "counter_name": counter[2] if counter else None,
+                "counter": counter.number if counter else None,
+                "counter_name": counter.name if counter else None,
                 "called_at": iso(event_dt),
                 "recall": kind == "recalled",
                 "call_number": max(1, seen[ticket_id]),
@@ -125,6 +138,8 @@ _HELD = select(
     Ticket.counter_id,
     Ticket.call_count,
     Ticket.reserved_counter_id,
+    Ticket.track_token,
+    Ticket.kiosk_id,
 ).where(Ticket.counter_id.is_not(None), Ticket.status.in_(ACTIVE_STATUSES))
 _WAITING = (
     select(Ticket.service_id, func.count())
@@ -142,31 +157,15 @@ _ISSUED = (
 def _public_ticket(row, setup):
     """A counter's ticket as the public board shows it: the one shape of serialize_ticket,
     without the citizen's tracking link (a capability) or the kiosk it came from (staff)."""
-    service, counter = setup["service"][row.service_id], setup["counter"].get(row.counter_id)
     desk = setup["counter"].get(row.reserved_counter_id)
-    return {
-        "id": row.id,
-        "code": row.code,
-        "number": row.number,
-        "service": service[1],
-        "service_name": service[2],
-        "service_name_en": service[3],
-        "priority": row.priority,
-        "status": row.status,
-        "origin": row.origin,
-        "issued_at": iso(row.issued_dt),
-        "called_at": iso(row.called_dt),
-        "finished_at": iso(row.finished_dt),
-        "counter": counter[1] if counter else None,
-        "counter_name": counter[2] if counter else None,
-        "call_count": row.call_count,
-        "ahead": 0,
-        "estimated_wait_minutes": None,
-        "counters": [],
-        "track_url": None,
-        "kiosk": None,
-        "reserved_counter": desk[1] if desk else None,
-    }
+    ticket = serialize_ticket(
+        row,
+        setup["service"][row.service_id],
+        setup["counter"].get(row.counter_id),
+        base_url="",
+        reserved_counter=desk.number if desk else None,
+    )
+    return {**ticket, "track_url": None, "kiosk": None}
 
 
 def centre_board(s):
@@ -202,7 +201,7 @@ def board():
                     "current": holding.get(counter_id),
                 }
             )
-        code_of = {row[0]: row[1] for row in setup["services"]}
+        code_of = {svc.id: svc.code for svc in setup["services"]}
         waiting = dict.fromkeys(sorted(code_of.values()), 0)
         for service_id, count in s.execute(_WAITING, {"day": day}):
             if service_id in code_of:

@@ -255,16 +255,6 @@ def priority_categories(active_only=True):
         ]
 
 
-def current_tickets(s):
-    """{counter id: the ticket it holds} for every counter, in one statement."""
-    return {
-        t.counter_id: t
-        for t in s.scalars(
-            select(Ticket).where(Ticket.counter_id.is_not(None), Ticket.status.in_(ACTIVE_STATUSES))
-        )
-    }
-
-
 def current_ticket_of(s, counter_id):
     return s.scalar(
         select(Ticket).where(Ticket.counter_id == counter_id, Ticket.status.in_(ACTIVE_STATUSES))
@@ -281,14 +271,9 @@ def counter_summary(counter):
     }
 
 
-_LOOK_UP = object()
-
-
-def counter_dict(s, counter, current=_LOOK_UP):
-    """A counter in full: its services in order and the ticket it holds (current: that
-    ticket or None when the caller read it already, as the board does for every counter)."""
-    if current is _LOOK_UP:
-        current = current_ticket_of(s, counter.id)
+def counter_dict(s, counter):
+    """A counter in full: its services in order and the ticket it holds."""
+    current = current_ticket_of(s, counter.id)
     return {
         **counter_summary(counter),
         "services": [svc.code for svc in counter.services],

@@ -57,7 +57,3 @@ class WaitingTally:
                 self._kept = (raw, version, raw.total_changes, day, counts)
 
         event.listen(session, "after_commit", committed, once=True)
-
-    def forget(self):
-        with self._lock:
-            self._kept = None
