@@ -39,8 +39,6 @@ def create_app(config=None):
     web.prepare(app)
     load_config(app, config)
     app.config["VERSION"] = __version__
-    app.json.ensure_ascii = False  # Vietnamese stays readable in every JSON answer
-    app.json.sort_keys = False
     logging.basicConfig(level=app.config["LOG_LEVEL"])
     logging.getLogger("alembic").setLevel(logging.WARNING)
 

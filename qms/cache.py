@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 QUIET = {"ticket-issuing", "print-changed", "device-failed", "device-recovered", "app-started"}
 # queue traffic: moves the board, never the set-up (a change of set-up sends setup_changed)
 TRAFFIC = {
-    "ticket-issued",
+    "tickets-issued",
     "ticket-called",
     "ticket-changed",
     "queue-changed",

@@ -44,9 +44,15 @@ _STATE = select(Setting.key, Setting.value).where(
 
 
 def centre_state(s):
-    """(calendar or None, reception) in one read, for the hot path of issuing."""
-    rows = dict(s.execute(_STATE, {"keys": [CALENDAR_KEY, RECEPTION_KEY]}).all())
-    return rows.get(CALENDAR_KEY), {**NOT_PAUSED, **(rows.get(RECEPTION_KEY) or {})}
+    """(calendar or None, reception) in one read."""
+    rows = s.connection().execute(_STATE, {"keys": [CALENDAR_KEY, RECEPTION_KEY]}).all()
+    return state_from(dict(rows))
+
+
+def state_from(values):
+    """(calendar or None, reception) from the stored Setting values {key: value}: for a
+    caller that reads them together with other settings (issuing reads the mode with them)."""
+    return values.get(CALENDAR_KEY), {**NOT_PAUSED, **(values.get(RECEPTION_KEY) or {})}
 
 
 def _minutes(hhmm):

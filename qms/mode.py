@@ -27,7 +27,11 @@ def default_mode():
 
 def current_mode(s):
     """{"mode", "since", "reason", "by", "automatic", …} inside the caller's session."""
-    value = s.connection().execute(_MODE_VALUE).scalar()
+    return mode_from(s.connection().execute(_MODE_VALUE).scalar())
+
+
+def mode_from(value):
+    """The mode state from the stored Setting value (None: never set)."""
     if value is None:
         return {"mode": default_mode(), "since": None, "reason": "", "by": None, "automatic": True}
     state = dict(value)

@@ -148,7 +148,7 @@ def init_app(app):
         socketio.emit("ticket", citizen_view(ticket), to=f"ticket:{_token_of(ticket)}")
         broadcaster.mark()
 
-    def on_issued(sender, ticket, **_):
+    def on_issued(sender, tickets, **_):
         # nobody follows a ticket before it exists: its tracking page opens from the paper
         broadcaster.mark()
 
@@ -167,7 +167,7 @@ def init_app(app):
 
     # weak=False: the closures live as long as the app
     signals.ticket_called.connect(on_called, sender=app, weak=False)
-    signals.ticket_issued.connect(on_issued, sender=app, weak=False)
+    signals.tickets_issued.connect(on_issued, sender=app, weak=False)
     signals.ticket_changed.connect(on_ticket, sender=app, weak=False)
     signals.counter_changed.connect(on_counter, sender=app, weak=False)
     for sig in (

@@ -10,7 +10,7 @@ _signals = Namespace()
 
 # sender: the Flask app; kwargs as noted
 ticket_issuing = _signals.signal("ticket-issuing")  # session, ticket (inside the transaction)
-ticket_issued = _signals.signal("ticket-issued")  # ticket (dict)
+tickets_issued = _signals.signal("tickets-issued")  # tickets (dicts): one group, committed
 ticket_called = _signals.signal("ticket-called")  # ticket, counter (dicts), recall (bool)
 ticket_changed = _signals.signal("ticket-changed")  # ticket (dict), action (str)
 counter_changed = _signals.signal("counter-changed")  # counter (dict)

@@ -166,3 +166,47 @@ def test_people_ahead_stays_exact_whatever_moves_the_queue_between_groups(app, c
         )
     assert [a["ahead"] for a in check(("A", None))] == [4]
     assert [a["ahead"] for a in check(("B", None), ("A", None))] == [0, 5]
+
+
+def test_each_answer_names_its_own_row_and_the_group_is_announced_once(app):
+    """The group's tickets go in as one multi-row INSERT whose RETURNING promises no order:
+    every answer's id must still be the row holding its number and its tracking token, and
+    tickets_issued carries the committed group once, before any of its answers."""
+    from threading import Thread
+
+    from qms import signals
+    from qms.queue.operations import issuing
+
+    heard, answers, early = [], [], []
+
+    def receiver(sender, tickets):
+        ids = {t["id"] for t in tickets}
+        heard.append(sorted(ids))
+        early.extend(a["id"] for a in list(answers) if a["id"] in ids)  # answered first?
+
+    signals.tickets_issued.connect(receiver, sender=app)
+
+    def submit(code):
+        with app.test_request_context(base_url=BASE):
+            answers.append(issuing.issue_ticket(code, None, "k1"))
+
+    try:  # mixed services through the batcher, from many threads at once: groups form
+        threads = [Thread(target=submit, args=("AB"[i % 2],)) for i in range(24)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    finally:
+        signals.tickets_issued.disconnect(receiver, sender=app)
+    assert len(answers) == 24
+    with get_db().read() as s:
+        rows = {
+            row.id: (row.code, row.number, row.track_token)
+            for row in s.execute(select(Ticket.id, Ticket.code, Ticket.number, Ticket.track_token))
+        }
+    for answer in answers:
+        token = answer["track_url"].rsplit("/", 1)[-1]
+        assert rows[answer["id"]] == (answer["code"], answer["number"], token)
+    announced = [ticket_id for group in heard for ticket_id in group]
+    assert sorted(announced) == sorted(a["id"] for a in answers)  # each once, none missing
+    assert early == []  # announced before answered: the board a citizen reads counts them

@@ -91,10 +91,10 @@ def init_app(app):
     def issuing(sender, session, ticket, **_):
         return jobs.on_ticket_issuing(sender, session, ticket)
 
-    def issued(sender, ticket, **_):
-        jobs.on_ticket_issued(sender, ticket)
+    def issued(sender, tickets, **_):
+        jobs.on_tickets_issued(sender, tickets)
 
     signals.ticket_issuing.connect(issuing, sender=app, weak=False)
-    signals.ticket_issued.connect(issued, sender=app, weak=False)
+    signals.tickets_issued.connect(issued, sender=app, weak=False)
     get_state(app).add_loop("printer", worker.run)
     cli.init_app(app)

@@ -72,7 +72,7 @@ def connect_signals(app):
     # anything that moves a queue or a counter: one flag, read by the sender loop
     for signal in (
         signals.queue_changed,
-        signals.ticket_issued,
+        signals.tickets_issued,
         signals.ticket_called,
         signals.ticket_changed,
         signals.counter_changed,

@@ -45,6 +45,9 @@ def clean_filename(name, ext):
 def allow_large_upload(request, prefix):
     """Before the body is read: an upload to <prefix>…/attachments may exceed the app-wide
     MAX_CONTENT_LENGTH (every other body keeps it)."""
+    environ = request.environ  # every request passes here: most leave at the first test
+    if not environ.get("PATH_INFO", "").startswith(prefix) or environ["REQUEST_METHOD"] != "POST":
+        return
     path = request.path.rstrip("/")
-    if request.method == "POST" and path.startswith(prefix) and path.endswith("/attachments"):
+    if path.endswith("/attachments"):
         request.max_content_length = max_bytes() + 64 * 1024

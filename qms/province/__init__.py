@@ -3,6 +3,8 @@ records they send (qms.federation is the sending side), and what those say acros
 mode, queues now, incidents, daily figures. The page is qms.pages.province.
 """
 
+INGEST_PATH = "/api/v1/province/ingest"
+
 
 def init_app(app):
     from flask import request
@@ -13,7 +15,8 @@ def init_app(app):
     )
 
     def allow_batches():
-        if request.method == "POST" and request.path == "/api/v1/province/ingest":
+        environ = request.environ  # every request passes here: the environ, not parsed views
+        if environ.get("PATH_INFO") == INGEST_PATH and environ["REQUEST_METHOD"] == "POST":
             request.max_content_length = api.INGEST_MAX_BYTES
 
     app.before_request(allow_batches)

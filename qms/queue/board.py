@@ -146,10 +146,16 @@ _WAITING = (
     .where(Ticket.status == "waiting", Ticket.day == bindparam("day"))
     .group_by(Ticket.service_id)
 )
-# numbers given out today per service (local tickets, not transfer copies): the caps
+# numbers given out today per capped service (local tickets, not transfer copies): only a
+# daily cap needs the count, and a service without one is not counted at all
 _ISSUED = (
     select(Ticket.service_id, func.count())
-    .where(Ticket.day == bindparam("day"), Ticket.origin == "local", Ticket.parent_id.is_(None))
+    .where(
+        Ticket.day == bindparam("day"),
+        Ticket.service_id.in_(bindparam("service_ids", expanding=True)),
+        Ticket.origin == "local",
+        Ticket.parent_id.is_(None),
+    )
     .group_by(Ticket.service_id)
 )
 
@@ -206,7 +212,15 @@ def board():
         for service_id, count in s.execute(_WAITING, {"day": day}):
             if service_id in code_of:
                 waiting[code_of[service_id]] = count
-        issued = {code_of.get(sid): n for sid, n in s.execute(_ISSUED, {"day": day})}
+        capped = [svc.id for svc in setup["services"] if svc.daily_cap is not None]
+        issued = (
+            {
+                code_of.get(sid): n
+                for sid, n in s.execute(_ISSUED, {"day": day, "service_ids": capped})
+            }
+            if capped
+            else {}
+        )
         services = {}
         for _id, code, name_vi, name_en, active, description, cap in setup["services"]:
             services[code] = {

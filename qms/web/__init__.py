@@ -3,10 +3,13 @@ OpenAPI document, error answers, security headers, health, and the assets every 
 
 
 def prepare(app):
-    """Before any route exists: integers in every URL are bounded (no 500 on 2^63)."""
+    """Before any route exists: integers in every URL are bounded (no 500 on 2^63), JSON
+    answers are encoded by orjson."""
+    from qms.web.jsonio import FastJSON
     from qms.web.routes import BoundedInt
     from qms.web.session import LeanSessionInterface
 
+    app.json = FastJSON(app)  # orjson; Vietnamese as UTF-8, keys in their order
     app.url_map.converters["int"] = BoundedInt
     app.session_interface = LeanSessionInterface()
     _remember_sync(app)

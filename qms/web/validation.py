@@ -95,8 +95,21 @@ def parse_body(schema):
     return validate(data, schema)
 
 
+_EFFECTIVE = {}  # id(spec) → (spec, effective(spec)): the routes' schemas live as long as the app
+
+
+def _effective_once(spec):
+    hit = _EFFECTIVE.get(id(spec))
+    if hit is not None and hit[0] is spec:
+        return hit[1]
+    value = effective(spec)
+    if len(_EFFECTIVE) < 1024:  # the routes' schemas are a few hundred; never grows past
+        _EFFECTIVE[id(spec)] = (spec, value)
+    return value
+
+
 def _check_value(name, value, spec):
-    spec = effective(spec)
+    spec = _effective_once(spec)
     kinds = spec["type"] if isinstance(spec["type"], list) else [spec["type"]]
     ok = any(
         isinstance(value, _TYPES[k]) and not (k == "integer" and isinstance(value, bool))

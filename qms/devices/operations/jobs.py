@@ -88,11 +88,13 @@ def on_ticket_issuing(app, session, ticket):
     return {"print": {"status": "queued", "job": job_id, "target": target, "state": state}}
 
 
-def on_ticket_issued(app, ticket):
-    """ticket_issued receiver, after commit: wake the worker or the agent's long poll."""
-    info = ticket.get("print")
-    if info:
-        runtime(app).notify(info["target"])
+def on_tickets_issued(app, tickets):
+    """tickets_issued receiver, after commit: wake the worker or the agents' long polls,
+    once for each target the group's paper tickets go to."""
+    targets = {ticket["print"]["target"] for ticket in tickets if ticket.get("print")}
+    rt = runtime(app) if targets else None
+    for target in targets:
+        rt.notify(target)
 
 
 def new_job(s, ticket_id, kind, target, payload, now):

@@ -63,8 +63,10 @@ def _raise_to(dialect):
 _TAKE_NUMBERS = {"sqlite": _upsert_sequence(sqlite), "postgresql": _upsert_sequence(postgresql)}
 _RAISE_SEQUENCE = {"sqlite": _raise_to(sqlite), "postgresql": _raise_to(postgresql)}
 _INSERT_TICKET = insert(Ticket).returning(Ticket.id)
-# many rows in one statement, their ids answered in the rows' order
-_INSERT_TICKETS = insert(Ticket).returning(Ticket.id, sort_by_parameter_order=True)
+# many rows in one multi-row statement: RETURNING promises no order, so each id comes back
+# with its row's tracking token (asking for the rows' order makes SQLite insert row by row)
+_INSERT_TICKETS = insert(Ticket).returning(Ticket.id, Ticket.track_token)
+_INSERT_TICKETS_IN_ORDER = insert(Ticket).returning(Ticket.id, sort_by_parameter_order=True)
 _INSERT_EVENT = insert(TicketEvent)
 
 _TICKET_DEFAULTS = {
@@ -121,9 +123,14 @@ def insert_tickets(s, rows):
         row.setdefault("series_service_id", row["service_id"])
         row.setdefault("queue_dt", row["issued_dt"])
         full.append(row)
+    conn = s.connection()
     if len(full) == 1:
-        return [s.connection().execute(_INSERT_TICKET, full[0]).scalar_one()]
-    return list(s.connection().execute(_INSERT_TICKETS, full).scalars())
+        return [conn.execute(_INSERT_TICKET, full[0]).scalar_one()]
+    tokens = [row["track_token"] for row in full]
+    if len(set(tokens)) < len(tokens):  # never for random tokens; exact all the same
+        return list(conn.execute(_INSERT_TICKETS_IN_ORDER, full).scalars())
+    ids = {token: ticket_id for ticket_id, token in conn.execute(_INSERT_TICKETS, full)}
+    return [ids[token] for token in tokens]
 
 
 def record_events(s, events, at=None, counter_id=None, user_id=None):
