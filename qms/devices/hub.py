@@ -201,6 +201,12 @@ class DeviceLoop:
         return None
 
     # --- outputs ------------------------------------------------------------------------
+    def shows(self, counter):
+        """Whether anything here shows counter's board: a connected MQTT bus or a board on
+        this server. Counter agents read their display themselves (their long poll)."""
+        bus = self.bus
+        return (bus is not None and bus.connected.is_set()) or bool(self.boards.get(counter))
+
     def output(self, counter, display, error=None, press_id=None):
         if self.bus is not None and self.bus.connected.is_set():
             try:
@@ -354,6 +360,8 @@ def run(app, stop):
 def _publish(app, hub, work, stop):
     while not stop.is_set():
         for counter in hub.take_dirty(0.5):
+            if not work.shows(counter):  # nobody to show it to: a call costs no board read
+                continue
             try:
                 with app.app_context():
                     display = display_of(counter, hub)

@@ -41,7 +41,7 @@ def init_app(app):
         from qms.fallback.operations import finish_draining
 
         try:
-            finish_draining()
+            finish_draining(entering="new" in kwargs)
         except Exception:  # a listener must never break the call that sent the signal
             log.exception("draining check failed")
 

@@ -15,7 +15,7 @@ from qms.extensions import get_db
 from qms.fallback import queries
 from qms.fallback.models import Adoption, Outage
 from qms.fallback.queries import PROBE_KEY, TAKEOVER_REQUEST_KEY
-from qms.mode import MODES, current_mode, store_mode
+from qms.mode import MODES, cached_mode, current_mode, store_mode
 from qms.models import Setting, log_event
 from qms.queue.models import Service
 from qms.queue.operations import tickets
@@ -142,11 +142,14 @@ def _announce(change):
     signals.fallback_status.send(app, status={"mode": change["new"], "event": "mode_changed"})
 
 
-def finish_draining():
-    """Draining ends by itself once no local or adopted ticket waits or is at a counter."""
-    with get_db().read() as s:  # cheap check first: this runs after every queue change
-        if current_mode(s)["mode"] != "draining":
-            return False
+def finish_draining(entering=False):
+    """Draining ends by itself once no local or adopted ticket waits or is at a counter.
+
+    entering: called as the mode turns to draining, when the cached mode may not have been
+    dropped yet (receivers run in no set order): the transaction reads the mode itself."""
+    # cheap check first, from memory (every mode change drops it): this runs after every call
+    if not entering and cached_mode() != "draining":
+        return False
     with get_db().write() as s:
         if current_mode(s)["mode"] != "draining" or queries.unfinished_count(s):
             return False

@@ -426,6 +426,7 @@ def _issue_batch(s, requests, override_by=None):
         [(item[1].id, row["priority_class"]) for item, row in zip(accepted, rows, strict=True)],
     )
     counters_of = {sid: queries.open_counters_serving(s, sid) for sid in per_service}
+    minutes_of = {sid: _estimate_inputs(s, sid, day)[0] for sid in per_service}
     app = current_app._get_current_object()
     earlier = {}  # service id → classes of this group's tickets so far
     for (index, service, _priority, _kiosk, base_url, refusal), row, ticket_id in zip(
@@ -453,7 +454,7 @@ def _issue_batch(s, requests, override_by=None):
                 },
                 override_by["id"],
             )
-        minutes, _counted = _estimate_inputs(s, service.id, day)
+        minutes = minutes_of[service.id]
         # C2 (kiosk): the open counters serving it, read fresh: a counter opened a second ago
         counters = counters_of[service.id]
         ticket = SimpleNamespace(
