@@ -9,10 +9,8 @@ always open (a fresh or demo install).
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import bindparam, select
-
 from qms.errors import Invalid
-from qms.models import Setting
+from qms.models import setting_values
 from qms.timeutil import iso, to_local, utcnow, zone
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -38,15 +36,11 @@ OFFICE_HOURS = {  # the usual hours of a commune office: the page's one-click pr
 }
 NOT_PAUSED = {"paused": False, "reason": "", "since": None, "by": None}
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-_STATE = select(Setting.key, Setting.value).where(
-    Setting.key.in_(bindparam("keys", expanding=True))
-)
 
 
 def centre_state(s):
     """(calendar or None, reception) in one read."""
-    rows = s.connection().execute(_STATE, {"keys": [CALENDAR_KEY, RECEPTION_KEY]}).all()
-    return state_from(dict(rows))
+    return state_from(setting_values(s.connection(), (CALENDAR_KEY, RECEPTION_KEY)))
 
 
 def state_from(values):

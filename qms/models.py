@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, bindparam, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from qms.timeutil import utcnow
@@ -18,6 +18,16 @@ class Setting(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[dict] = mapped_column(JSON, nullable=False)
     updated_dt: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+_SETTINGS_BY_KEY = select(Setting.key, Setting.value).where(
+    Setting.key.in_(bindparam("keys", expanding=True))
+)
+
+
+def setting_values(conn, keys):
+    """{key: stored value} of the Setting rows among keys, in one read (a missing one is absent)."""
+    return dict(conn.execute(_SETTINGS_BY_KEY, {"keys": list(keys)}).all())
 
 
 class Lease(Base):

@@ -19,7 +19,7 @@ class AppState:
     address_limiter: Any = None  # … for POST /tickets, per client address (always)
     ceiling: Any = None  # qms.queue.limits.Ceiling: the centre-wide tickets per minute
     issue_batcher: Any = None  # qms.queue.issuing.IssueBatcher, started on the first ticket
-    estimates: dict = field(default_factory=dict)  # (service, day) → (expires, minutes, counters)
+    estimates: dict = field(default_factory=dict)  # (service, day) → (expires, minutes)
     waiting_tally: Any = None  # qms.queue.operations.tally.WaitingTally: people-ahead counts
     board: Any = None  # qms.realtime board broadcaster
     cache: Any = None  # qms.cache.ReadCache: the board, the mode, the database's liveness

@@ -101,17 +101,6 @@ def average_service_minutes(s, service_id, day):
     return max(0.5, total / len(rows) / 60)
 
 
-def open_counters_for(s, service_id):
-    return (
-        s.scalar(
-            select(func.count(Counter.id))
-            .join(CounterService, CounterService.counter_id == Counter.id)
-            .where(CounterService.service_id == service_id, Counter.state == "open")
-        )
-        or 0
-    )
-
-
 # --- C2 (kiosk): the counters a citizen goes to ------------------------------------------
 _OPEN_COUNTERS_SERVING = (
     select(Counter.number, Counter.name)

@@ -19,7 +19,7 @@ from qms import signals
 from qms.errors import Conflict, Invalid, NotFound, QmsError, StorageUnavailable
 from qms.extensions import get_db
 from qms.mode import ISSUING_MODES, MODE_KEY, mode_from
-from qms.models import Setting, log_event
+from qms.models import Setting, log_event, setting_values
 from qms.queue import limits, queries
 from qms.queue.models import PriorityCategory, Service, Ticket
 from qms.queue.operations import tickets
@@ -41,9 +41,7 @@ _ACTIVE_CATEGORIES = select(PriorityCategory.code).where(
     PriorityCategory.code.in_(bindparam("codes", expanding=True)),
     PriorityCategory.is_active.is_(True),
 )
-_ISSUING_SETTINGS = select(Setting.key, Setting.value).where(
-    Setting.key.in_((MODE_KEY, centre_calendar.CALENDAR_KEY, centre_calendar.RECEPTION_KEY))
-)
+_ISSUING_SETTINGS = (MODE_KEY, centre_calendar.CALENDAR_KEY, centre_calendar.RECEPTION_KEY)
 # the waiting queue of each service by priority class, from index ix_tickets_waiting alone:
 # every ticket of a lower class is ahead of a new one, of its own class those queued by now
 _WAITING_BY_CLASS = (
@@ -328,7 +326,7 @@ def _issue_batch(s, requests, override_by=None):
     conn = s.connection()
     stamp = get_state().waiting_tally.stamp(conn)  # before this transaction writes anything
     # the mode, the calendar and the reception pause: one read of their Setting rows
-    values = dict(conn.execute(_ISSUING_SETTINGS).all())
+    values = setting_values(conn, _ISSUING_SETTINGS)
     mode = mode_from(values.get(MODE_KEY))["mode"]
     # each waiter gets its own exception object: they are raised in as many threads
     if _standby_refusal(mode) is not None:
@@ -426,7 +424,7 @@ def _issue_batch(s, requests, override_by=None):
         [(item[1].id, row["priority_class"]) for item, row in zip(accepted, rows, strict=True)],
     )
     counters_of = {sid: queries.open_counters_serving(s, sid) for sid in per_service}
-    minutes_of = {sid: _estimate_inputs(s, sid, day)[0] for sid in per_service}
+    minutes_of = {sid: _service_minutes(s, sid, day) for sid in per_service}
     app = current_app._get_current_object()
     earlier = {}  # service id → classes of this group's tickets so far
     for (index, service, _priority, _kiosk, base_url, refusal), row, ticket_id in zip(
@@ -515,18 +513,17 @@ def _keep_waiting(s, day, waiting, issued):
     get_state().waiting_tally.keep_after_commit(s, stamp, day, counts)
 
 
-def _estimate_inputs(s, service_id, day):
-    """Average service minutes and open counters, cached for a few seconds per service."""
+def _service_minutes(s, service_id, day):
+    """Average service minutes of a service today, cached for a few seconds."""
     cache = get_state().estimates
     key = (service_id, day)
     hit = cache.get(key)
     now = time.monotonic()
     if hit and hit[0] > now:
-        return hit[1], hit[2]
+        return hit[1]
     minutes = queries.average_service_minutes(s, service_id, day)
-    counters = queries.open_counters_for(s, service_id)
-    cache[key] = (now + 10, minutes, counters)
-    return minutes, counters
+    cache[key] = (now + 10, minutes)
+    return minutes
 
 
 def set_issue_ceiling(user, per_minute=None, lift_minutes=None):
